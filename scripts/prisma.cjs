@@ -1,10 +1,7 @@
-// Runs the Prisma CLI with the JS schema engine. The wasm engine leaves a 60 s
-// timer pending after each command; unref long timers so commands exit at once.
-const realSetTimeout = global.setTimeout;
-global.setTimeout = function patchedSetTimeout(fn, ms, ...args) {
-  const t = realSetTimeout(fn, ms, ...args);
-  if (typeof ms === "number" && ms >= 30_000 && t && typeof t.unref === "function") t.unref();
-  return t;
-};
-process.argv = [process.argv[0], require.resolve("prisma/build/index.js"), ...process.argv.slice(2)];
-require("prisma/build/index.js");
+// `node scripts/prisma.cjs <args>`: the Prisma CLI with the long-timer preload.
+const { spawnSync } = require("node:child_process");
+const path = require("node:path");
+const cli = require.resolve("prisma/build/index.js");
+const preload = path.join(__dirname, "unref-long-timers.cjs");
+const r = spawnSync(process.execPath, ["-r", preload, cli, ...process.argv.slice(2)], { stdio: "inherit" });
+process.exit(r.status ?? 1);

@@ -1,0 +1,6 @@
+// Runs once when the server starts (Node runtime): background work that must not wait for a request.
+export async function register(): Promise<void> {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { startScheduler } = await import("./lib/announcements/scheduler");
+  startScheduler();
+}

@@ -1,0 +1,19 @@
+import { z } from "zod";
+import { emailSchema } from "@/lib/auth/schemas";
+import { bodySchema, linkSchema, titleSchema } from "@/lib/notifications/schemas";
+
+export const audienceSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("all") }),
+  z.object({ type: z.literal("role"), role: z.enum(["user", "admin"]) }),
+  z.object({ type: z.literal("users"), emails: z.array(emailSchema).min(1, "List at least one email.").max(1000) }),
+]);
+
+export type Audience = z.infer<typeof audienceSchema>;
+
+export const createAnnouncementSchema = z.object({
+  title: titleSchema,
+  body: bodySchema,
+  link: linkSchema.optional(),
+  audience: audienceSchema,
+  publishAt: z.iso.datetime({ offset: true, message: "Use an ISO-8601 date and time." }).optional(),
+});

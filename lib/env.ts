@@ -1,0 +1,72 @@
+// The environment, parsed once. Everything else imports typed values from here.
+// No `server-only` marker: server.ts (run by tsx outside Next) imports this module too.
+import crypto from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { z } from "zod";
+
+const flag = z.enum(["0", "1"]);
+
+const schema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("0.0.0.0"),
+  DATABASE_URL: z
+    .string()
+    .default("file:./data/app.db")
+    .refine((u) => /^(file:|postgres(ql)?:\/\/)/.test(u), "must be file:… (SQLite) or postgres://…"),
+  REDIS_URL: z.string().url().optional(),
+  AUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  SEED_DEMO: flag.optional(),
+  /** 1: take the client address from X-Forwarded-For (behind a trusted reverse proxy). */
+  TRUST_PROXY: flag.default("0"),
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** Extra origins allowed to send cookie-authenticated mutations, comma separated. */
+  ALLOWED_ORIGINS: z.string().default(""),
+  DATA_DIR: z.string().default("data"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+function parseEnv(): Env {
+  const parsed = schema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+export const env: Env = parseEnv();
+
+export const isProduction = env.NODE_ENV === "production";
+export const databaseProvider: "sqlite" | "postgresql" = env.DATABASE_URL.startsWith("file:") ? "sqlite" : "postgresql";
+
+let cachedSecret: string | undefined;
+
+/**
+ * The session secret: AUTH_SECRET, or a random one created once and kept in DATA_DIR.
+ * Lazy, so that `next build` never writes it.
+ */
+export function authSecret(): string {
+  if (cachedSecret) return cachedSecret;
+  if (env.AUTH_SECRET) return (cachedSecret = env.AUTH_SECRET);
+  const file = path.resolve(env.DATA_DIR, "auth-secret");
+  try {
+    cachedSecret = fs.readFileSync(file, "utf8").trim();
+    if (cachedSecret.length >= 16) return cachedSecret;
+  } catch {
+    // created below
+  }
+  cachedSecret = crypto.randomBytes(32).toString("base64url");
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, cachedSecret + "\n", { mode: 0o600 });
+  if (isProduction) {
+    console.warn(`[env] AUTH_SECRET is not set: created a random one in ${file}. Set AUTH_SECRET in production.`);
+  }
+  return cachedSecret;
+}
+
+export const allowedOrigins: readonly string[] = env.ALLOWED_ORIGINS.split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);

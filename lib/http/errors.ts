@@ -1,0 +1,100 @@
+// The one error type and the one mapper from anything thrown to the contract's error shape.
+import { ZodError } from "zod";
+
+export type ErrorCode =
+  | "invalid_json"
+  | "invalid_request"
+  | "unauthenticated"
+  | "forbidden"
+  | "not_found"
+  | "conflict"
+  | "payload_too_large"
+  | "validation_failed"
+  | "rate_limited"
+  | "unavailable"
+  | "internal";
+
+const STATUS: Record<ErrorCode, number> = {
+  invalid_json: 400,
+  invalid_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  payload_too_large: 413,
+  validation_failed: 422,
+  rate_limited: 429,
+  unavailable: 503,
+  internal: 500,
+};
+
+const DEFAULT_MESSAGE: Record<ErrorCode, string> = {
+  invalid_json: "The request body is not valid JSON.",
+  invalid_request: "The request is malformed.",
+  unauthenticated: "Sign in to continue.",
+  forbidden: "You are not allowed to do that.",
+  not_found: "Not found.",
+  conflict: "That conflicts with something that already exists.",
+  payload_too_large: "The request body is too large.",
+  validation_failed: "Some fields are invalid.",
+  rate_limited: "Too many requests. Try again later.",
+  unavailable: "The service is temporarily unavailable.",
+  internal: "Something went wrong on our side.",
+};
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly fields?: Record<string, string>;
+  readonly headers?: Record<string, string>;
+
+  constructor(
+    code: ErrorCode,
+    message?: string,
+    extra: { fields?: Record<string, string>; headers?: Record<string, string> } = {},
+  ) {
+    super(message ?? DEFAULT_MESSAGE[code]);
+    this.code = code;
+    this.status = STATUS[code];
+    this.fields = extra.fields;
+    this.headers = extra.headers;
+  }
+}
+
+export type ErrorBody = {
+  error: { code: ErrorCode; message: string; fields?: Record<string, string> };
+};
+
+export function fieldsFromZod(error: ZodError): Record<string, string> {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join(".") : "_";
+    fields[key] ??= issue.message;
+  }
+  return fields;
+}
+
+function isPrismaError(err: unknown, code: string): boolean {
+  return typeof err === "object" && err !== null && "code" in err && (err as { code: unknown }).code === code;
+}
+
+/** Anything thrown → the contract's error. Unknown errors are logged and answered opaquely. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (err instanceof ZodError) return new AppError("validation_failed", undefined, { fields: fieldsFromZod(err) });
+  if (isPrismaError(err, "P2025")) return new AppError("not_found");
+  if (isPrismaError(err, "P2002")) return new AppError("conflict");
+  console.error("[error]", err);
+  return new AppError("internal");
+}
+
+export function errorBody(err: AppError): ErrorBody {
+  return {
+    error: { code: err.code, message: err.message, ...(err.fields ? { fields: err.fields } : {}) },
+  };
+}
+
+export function errorResponse(err: unknown): Response {
+  const e = toAppError(err);
+  return Response.json(errorBody(e), { status: e.status, headers: e.headers });
+}

@@ -1,0 +1,193 @@
+import { encodeCursor } from "@/lib/notifications/cursor";
+import { toDto, type NotificationRow, type UnreadEvent } from "@/lib/notifications/dto";
+import { MemoryBus } from "./bus/memory";
+import type { Bus } from "./bus/types";
+
+export type TransportName = "sse" | "ws" | "poll";
+
+/** What a transport gives the hub: a synchronous writer and a way to end the connection. */
+export interface Sink {
+  send(event: UnreadEvent): void;
+  /** End the connection so the client reconnects (shutdown, overload, fatal error). */
+  close(): void;
+}
+
+/** Where the hub reads inbox state. The database in production; injectable in unit tests. */
+export interface InboxSource {
+  countUnread(userId: string): Promise<number>;
+  rowsAfter(userId: string, seq: number, limit: number): Promise<NotificationRow[]>;
+  latestSeq(userId: string): Promise<number>;
+  /** The newest seq in the whole store: a cursor above it was not issued by this store. */
+  maxSeq(): Promise<number>;
+}
+
+export const REPLAY_BATCH = 500;
+
+export class Connection {
+  /** The newest notification seq this client has; null until the first flush sets it. */
+  lastSeq: number | null;
+  initial = true;
+  lastCount = -1;
+  closed = false;
+
+  constructor(
+    readonly userId: string,
+    cursor: number | null,
+    readonly transport: TransportName,
+    readonly sink: Sink,
+  ) {
+    this.lastSeq = cursor;
+  }
+
+  get cursor(): string {
+    return encodeCursor(this.lastSeq ?? 0);
+  }
+}
+
+/**
+ * The realtime core. Producers say "these inboxes changed" (publish); the bus carries that to
+ * every instance; for each user with connections here, one flush at a time reads the new rows
+ * and the count once and writes them to each of that user's connections. Cursors and replay come
+ * from the store, so a connection opened anywhere with a cursor gets exactly what it missed.
+ */
+export class Hub {
+  private readonly conns = new Map<string, Set<Connection>>();
+  private readonly flushing = new Map<string, { dirty: boolean }>();
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    private readonly bus: Bus,
+    private readonly source: InboxSource,
+  ) {
+    this.unsubscribe = bus.subscribe((e) => {
+      for (const id of e.userIds) if (this.conns.has(id)) this.schedule(id);
+    });
+  }
+
+  /** Call after the change has been committed. */
+  publish(userIds: readonly string[]): void {
+    if (userIds.length) this.bus.publish({ type: "inbox", userIds: [...new Set(userIds)] });
+  }
+
+  connect(userId: string, cursor: number | null, transport: TransportName, sink: Sink): Connection {
+    const conn = new Connection(userId, cursor, transport, sink);
+    let set = this.conns.get(userId);
+    if (!set) this.conns.set(userId, (set = new Set()));
+    set.add(conn);
+    this.schedule(userId);
+    return conn;
+  }
+
+  disconnect(conn: Connection): void {
+    conn.closed = true;
+    const set = this.conns.get(conn.userId);
+    if (!set) return;
+    set.delete(conn);
+    if (set.size === 0) this.conns.delete(conn.userId);
+  }
+
+  connectionCount(transport?: TransportName): number {
+    let n = 0;
+    for (const set of this.conns.values()) {
+      for (const c of set) if (!transport || c.transport === transport) n++;
+    }
+    return n;
+  }
+
+  busHealthy(): boolean {
+    return this.bus.healthy();
+  }
+
+  connectionsOf(userId: string): number {
+    return this.conns.get(userId)?.size ?? 0;
+  }
+
+  /** Ends every connection (clients reconnect elsewhere). */
+  closeAll(): void {
+    for (const set of [...this.conns.values()]) {
+      for (const c of [...set]) {
+        this.disconnect(c);
+        c.sink.close();
+      }
+    }
+  }
+
+  dispose(): void {
+    this.closeAll();
+    this.unsubscribe();
+  }
+
+  /** Flushes for one user run one at a time; a change during a flush runs one more. */
+  private schedule(userId: string): void {
+    const state = this.flushing.get(userId);
+    if (state) {
+      state.dirty = true;
+      return;
+    }
+    const fresh = { dirty: true };
+    this.flushing.set(userId, fresh);
+    void this.run(userId, fresh);
+  }
+
+  private async run(userId: string, state: { dirty: boolean }): Promise<void> {
+    try {
+      while (state.dirty && this.conns.has(userId)) {
+        state.dirty = false;
+        if (await this.flushOnce(userId)) state.dirty = true;
+      }
+    } catch (e) {
+      // The store failed: end this user's connections; they resume from their cursors.
+      console.error("[hub] flush failed", e);
+      for (const c of [...(this.conns.get(userId) ?? [])]) {
+        this.disconnect(c);
+        c.sink.close();
+      }
+    } finally {
+      this.flushing.delete(userId);
+    }
+  }
+
+  /** Returns true when more rows remain to replay. */
+  private async flushOnce(userId: string): Promise<boolean> {
+    const list = [...(this.conns.get(userId) ?? [])];
+    if (!list.length) return false;
+
+    // A cursor above everything stored was not issued by this store (e.g. the database was reset): start fresh.
+    if (list.some((c) => c.initial && c.lastSeq !== null)) {
+      const max = await this.source.maxSeq();
+      for (const c of list) if (c.initial && c.lastSeq !== null && c.lastSeq > max) c.lastSeq = null;
+    }
+
+    let minSeq: number | undefined;
+    let needLatest = false;
+    for (const c of list) {
+      if (c.lastSeq === null) needLatest = true;
+      else minSeq = minSeq === undefined ? c.lastSeq : Math.min(minSeq, c.lastSeq);
+    }
+    const [count, rows, latest] = await Promise.all([
+      this.source.countUnread(userId),
+      minSeq === undefined ? Promise.resolve([]) : this.source.rowsAfter(userId, minSeq, REPLAY_BATCH),
+      needLatest ? this.source.latestSeq(userId) : Promise.resolve(0),
+    ]);
+
+    for (const c of list) {
+      if (c.closed) continue;
+      if (c.lastSeq === null) c.lastSeq = latest;
+      let sent = false;
+      for (const row of rows) {
+        if (row.seq <= c.lastSeq) continue;
+        c.lastSeq = row.seq;
+        c.sink.send({ unreadCount: count, cursor: c.cursor, notification: toDto(row) });
+        sent = true;
+      }
+      if (c.initial || (!sent && count !== c.lastCount)) c.sink.send({ unreadCount: count, cursor: c.cursor });
+      c.initial = false;
+      c.lastCount = count;
+    }
+    return rows.length === REPLAY_BATCH;
+  }
+}
+
+export function createHub(source: InboxSource, bus: Bus = new MemoryBus()): Hub {
+  return new Hub(bus, source);
+}
