@@ -9,7 +9,7 @@ const root = path.resolve(__dirname, "..");
 const databaseUrl = process.env.DATABASE_URL ?? "file:./data/app.db";
 
 function run(cmd: string, args: string[]): void {
-  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, DATABASE_URL: databaseUrl } });
+  const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1" } });
   if (r.status !== 0) {
     console.error(`[prepare] ${cmd} ${args.join(" ")} failed`);
     process.exit(r.status ?? 1);

@@ -27,7 +27,6 @@ export class Connection {
   /** The newest notification seq this client has; null until the first flush sets it. */
   lastSeq: number | null;
   initial = true;
-  lastCount = -1;
   closed = false;
 
   constructor(
@@ -180,9 +179,9 @@ export class Hub {
         c.sink.send({ unreadCount: count, cursor: c.cursor, notification: toDto(row) });
         sent = true;
       }
-      if (c.initial || (!sent && count !== c.lastCount)) c.sink.send({ unreadCount: count, cursor: c.cursor });
+      // Every change of the inbox reaches every connection, even when the count stays (a delete of a read item).
+      if (c.initial || !sent) c.sink.send({ unreadCount: count, cursor: c.cursor });
       c.initial = false;
-      c.lastCount = count;
     }
     return rows.length === REPLAY_BATCH;
   }
