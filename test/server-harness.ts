@@ -8,7 +8,23 @@ import { seedDemo } from "../prisma/seed";
 
 const root = path.resolve(__dirname, "..");
 
-export type TestServer = { baseUrl: string; port: number; dir: string; databaseUrl: string; stop(): Promise<number | null> };
+export type TestServer = {
+  baseUrl: string;
+  port: number;
+  pid: number;
+  dir: string;
+  databaseUrl: string;
+  /** SIGTERM; resolves with the exit code. Removes the temp folder unless `keepData`. */
+  stop(opts?: { keepData?: boolean }): Promise<number | null>;
+};
+
+export type StartOptions = {
+  env?: Record<string, string>;
+  seed?: boolean;
+  /** Reuse this folder's database (e.g. to restart a stopped server); default: a fresh one. */
+  dir?: string;
+  port?: number;
+};
 
 export function migrate(databaseUrl: string): void {
   const r = spawnSync(process.execPath, [path.join(root, "scripts", "prisma.cjs"), "migrate", "deploy"], {
@@ -19,20 +35,22 @@ export function migrate(databaseUrl: string): void {
   if (r.status !== 0) throw new Error(`migrate deploy failed:\n${r.stdout}\n${r.stderr}`);
 }
 
-export async function startServer(opts: { env?: Record<string, string>; seed?: boolean } = {}): Promise<TestServer> {
+export async function startServer(opts: StartOptions = {}): Promise<TestServer> {
   if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) {
     throw new Error("No production build: run `npm run build` first (npm test does).");
   }
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "notif-test-"));
+  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "notif-test-"));
   const databaseUrl = `file:${path.join(dir, "app.db")}`;
-  migrate(databaseUrl);
-  if (opts.seed !== false) await seedDemo(databaseUrl);
+  if (!opts.dir) {
+    migrate(databaseUrl);
+    if (opts.seed !== false) await seedDemo(databaseUrl);
+  }
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
     cwd: root,
     env: {
       ...process.env,
       NODE_ENV: "production",
-      PORT: "0",
+      PORT: String(opts.port ?? 0),
       HOST: "127.0.0.1",
       DATABASE_URL: databaseUrl,
       AUTH_SECRET: "test-secret-test-secret-test-secret",
@@ -62,15 +80,17 @@ export async function startServer(opts: { env?: Record<string, string>; seed?: b
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     port,
+    pid: child.pid ?? -1,
     dir,
     databaseUrl,
-    stop: () =>
+    stop: ({ keepData = false } = {}) =>
       new Promise((resolve) => {
-        if (child.exitCode !== null) return resolve(child.exitCode);
-        child.once("exit", (code) => {
-          fs.rmSync(dir, { recursive: true, force: true });
+        const done = (code: number | null) => {
+          if (!keepData) fs.rmSync(dir, { recursive: true, force: true });
           resolve(code);
-        });
+        };
+        if (child.exitCode !== null) return done(child.exitCode);
+        child.once("exit", done);
         child.kill("SIGTERM");
       }),
   };
