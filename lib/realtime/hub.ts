@@ -23,6 +23,14 @@ export interface InboxSource {
 
 export const REPLAY_BATCH = 500;
 
+/** Optional observers (metrics). */
+export interface HubObserver {
+  connected(transport: TransportName): void;
+  disconnected(transport: TransportName): void;
+  /** `sinceMs`: time since the change that caused the event was published (null on connect/replay). */
+  delivered(transport: TransportName, sinceMs: number | null): void;
+}
+
 export class Connection {
   /** The newest notification seq this client has; null until the first flush sets it. */
   lastSeq: number | null;
@@ -49,17 +57,23 @@ export class Connection {
  * and the count once and writes them to each of that user's connections. Cursors and replay come
  * from the store, so a connection opened anywhere with a cursor gets exactly what it missed.
  */
+type FlushState = { dirty: boolean; changed: boolean; since: number | null };
+
 export class Hub {
   private readonly conns = new Map<string, Set<Connection>>();
-  private readonly flushing = new Map<string, { dirty: boolean }>();
+  /** `changed`: the inbox changed since the last flush began (not merely a connection was added). */
+  /** `since`: when the oldest change not yet flushed was published (performance.now()), for latency. */
+  private readonly flushing = new Map<string, FlushState>();
   private readonly unsubscribe: () => void;
 
   constructor(
     private readonly bus: Bus,
     private readonly source: InboxSource,
+    private readonly observer?: HubObserver,
   ) {
     this.unsubscribe = bus.subscribe((e) => {
-      for (const id of e.userIds) if (this.conns.has(id)) this.schedule(id);
+      const at = performance.now();
+      for (const id of e.userIds) if (this.conns.has(id)) this.schedule(id, at);
     });
   }
 
@@ -73,12 +87,15 @@ export class Hub {
     let set = this.conns.get(userId);
     if (!set) this.conns.set(userId, (set = new Set()));
     set.add(conn);
-    this.schedule(userId);
+    this.observer?.connected(transport);
+    this.schedule(userId, null);
     return conn;
   }
 
   disconnect(conn: Connection): void {
+    if (conn.closed) return;
     conn.closed = true;
+    this.observer?.disconnected(conn.transport);
     const set = this.conns.get(conn.userId);
     if (!set) return;
     set.delete(conn);
@@ -117,22 +134,29 @@ export class Hub {
   }
 
   /** Flushes for one user run one at a time; a change during a flush runs one more. */
-  private schedule(userId: string): void {
+  /** `changedAt`: when the inbox change was published; null when only a connection was added. */
+  private schedule(userId: string, changedAt: number | null): void {
+    const changed = changedAt !== null;
     const state = this.flushing.get(userId);
     if (state) {
       state.dirty = true;
+      state.changed ||= changed;
+      state.since ??= changedAt;
       return;
     }
-    const fresh = { dirty: true };
+    const fresh: FlushState = { dirty: true, changed, since: changedAt };
     this.flushing.set(userId, fresh);
     void this.run(userId, fresh);
   }
 
-  private async run(userId: string, state: { dirty: boolean }): Promise<void> {
+  private async run(userId: string, state: FlushState): Promise<void> {
     try {
       while (state.dirty && this.conns.has(userId)) {
+        const { changed, since } = state;
         state.dirty = false;
-        if (await this.flushOnce(userId)) state.dirty = true;
+        state.changed = false;
+        state.since = null;
+        if (await this.flushOnce(userId, changed, since)) state.dirty = true;
       }
     } catch (e) {
       // The store failed: end this user's connections; they resume from their cursors.
@@ -147,7 +171,7 @@ export class Hub {
   }
 
   /** Returns true when more rows remain to replay. */
-  private async flushOnce(userId: string): Promise<boolean> {
+  private async flushOnce(userId: string, changed: boolean, since: number | null): Promise<boolean> {
     const list = [...(this.conns.get(userId) ?? [])];
     if (!list.length) return false;
 
@@ -169,6 +193,13 @@ export class Hub {
       needLatest ? this.source.latestSeq(userId) : Promise.resolve(0),
     ]);
 
+    const more = rows.length === REPLAY_BATCH;
+    const batchEnd = rows.at(-1)?.seq;
+    const sinceMs = since === null ? null : performance.now() - since;
+    const deliver = (c: Connection, event: UnreadEvent) => {
+      c.sink.send(event);
+      this.observer?.delivered(c.transport, c.initial ? null : sinceMs);
+    };
     for (const c of list) {
       if (c.closed) continue;
       if (c.lastSeq === null) c.lastSeq = latest;
@@ -176,17 +207,20 @@ export class Hub {
       for (const row of rows) {
         if (row.seq <= c.lastSeq) continue;
         c.lastSeq = row.seq;
-        c.sink.send({ unreadCount: count, cursor: c.cursor, notification: toDto(row) });
+        deliver(c, { unreadCount: count, cursor: c.cursor, notification: toDto(row) });
         sent = true;
       }
-      // Every change of the inbox reaches every connection, even when the count stays (a delete of a read item).
-      if (c.initial || !sent) c.sink.send({ unreadCount: count, cursor: c.cursor });
+      // Still replaying: the state follows the last batch.
+      if (more && c.lastSeq === batchEnd) continue;
+      // Every change of the inbox reaches every connection, even when the count stays (a delete of a read item);
+      // a connection added for the same user is not a change, so the others hear nothing of it.
+      if (c.initial || (!sent && changed)) deliver(c, { unreadCount: count, cursor: c.cursor });
       c.initial = false;
     }
-    return rows.length === REPLAY_BATCH;
+    return more;
   }
 }
 
-export function createHub(source: InboxSource, bus: Bus = new MemoryBus()): Hub {
-  return new Hub(bus, source);
+export function createHub(source: InboxSource, bus: Bus = new MemoryBus(), observer?: HubObserver): Hub {
+  return new Hub(bus, source, observer);
 }
