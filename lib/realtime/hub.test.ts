@@ -1,0 +1,571 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { NotificationRow, UnreadEvent } from "@/lib/notifications/dto";
+import { MemoryBus } from "./bus/memory";
+import { createHub, Hub, type HubObserver, type InboxSource, REPLAY_BATCH, type Sink } from "./hub";
+
+type Row = NotificationRow & { userId: string };
+
+/** An in-memory store: seq is global and increasing, like the database's autoincrement. */
+class FakeSource implements InboxSource {
+  rows: Row[] = [];
+  private nextSeq = 1;
+  /** Calls per user currently in flight, and the highest that was ever reached. */
+  inFlight = new Map<string, number>();
+  maxInFlight = new Map<string, number>();
+  /** Set to make every read wait a macrotask, so flushes overlap with publishes. */
+  slow = false;
+  fail: Error | null = null;
+
+  insert(userId: string, over: Partial<NotificationRow> = {}): Row {
+    const seq = this.nextSeq++;
+    const row: Row = {
+      seq,
+      id: `n${seq}`,
+      kind: "message",
+      title: `Title ${seq}`,
+      body: `Body ${seq}`,
+      link: null,
+      createdAt: new Date(Date.UTC(2024, 0, 1, 0, 0, seq % 60)),
+      readAt: null,
+      userId,
+      ...over,
+    };
+    this.rows.push(row);
+    return row;
+  }
+
+  markRead(id: string): void {
+    const row = this.rows.find((r) => r.id === id);
+    if (row) row.readAt = new Date(Date.UTC(2024, 1, 1));
+  }
+
+  private async enter<T>(userId: string | null, f: () => T): Promise<T> {
+    if (userId) {
+      const n = (this.inFlight.get(userId) ?? 0) + 1;
+      this.inFlight.set(userId, n);
+      this.maxInFlight.set(userId, Math.max(n, this.maxInFlight.get(userId) ?? 0));
+    }
+    try {
+      if (this.slow) await new Promise((r) => setTimeout(r, 1));
+      else await Promise.resolve();
+      if (this.fail) throw this.fail;
+      return f();
+    } finally {
+      if (userId) this.inFlight.set(userId, (this.inFlight.get(userId) ?? 1) - 1);
+    }
+  }
+
+  countUnread(userId: string): Promise<number> {
+    return this.enter(userId, () => this.rows.filter((r) => r.userId === userId && r.readAt === null).length);
+  }
+
+  rowsAfter(userId: string, seq: number, limit: number): Promise<NotificationRow[]> {
+    return this.enter(userId, () =>
+      this.rows
+        .filter((r) => r.userId === userId && r.seq > seq)
+        .sort((a, b) => a.seq - b.seq)
+        .slice(0, limit)
+        .map(({ userId: _u, ...row }) => ({ ...row })),
+    );
+  }
+
+  latestSeq(userId: string): Promise<number> {
+    return this.enter(userId, () => this.rows.filter((r) => r.userId === userId).reduce((m, r) => Math.max(m, r.seq), 0));
+  }
+
+  maxSeq(): Promise<number> {
+    return this.enter(null, () => this.rows.reduce((m, r) => Math.max(m, r.seq), 0));
+  }
+}
+
+class RecordingSink implements Sink {
+  events: UnreadEvent[] = [];
+  closed = 0;
+  send(event: UnreadEvent): void {
+    this.events.push(event);
+  }
+  close(): void {
+    this.closed++;
+  }
+  notificationIds(): string[] {
+    return this.events.flatMap((e) => (e.notification ? [e.notification.id] : []));
+  }
+  get last(): UnreadEvent | undefined {
+    return this.events.at(-1);
+  }
+}
+
+/** Lets every pending microtask and 1 ms timer settle, so "nothing more arrives" can be asserted. */
+async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 0));
+}
+
+/** vi.waitFor, polling every millisecond instead of every 50. */
+function until<T>(check: () => T): Promise<T> {
+  return vi.waitFor(check, { interval: 1, timeout: 2000 });
+}
+
+let hubs: Hub[] = [];
+function setup(source = new FakeSource()) {
+  const bus = new MemoryBus();
+  const hub = createHub(source, bus);
+  hubs.push(hub);
+  return { source, bus, hub };
+}
+
+afterEach(() => {
+  for (const h of hubs) h.dispose();
+  hubs = [];
+});
+
+describe("Hub: connect", () => {
+  it("sends the current state first, with the user's latest seq as cursor", async () => {
+    const { source, hub } = setup();
+    source.insert("alice");
+    source.insert("bob");
+    const a2 = source.insert("alice");
+    source.markRead(a2.id);
+    source.insert("alice");
+    source.insert("bob"); // seq 5: newer, but not alice's
+    const sink = new RecordingSink();
+    hub.connect("alice", null, "sse", sink);
+
+    await until(() => expect(sink.events.length).toBe(1));
+    expect(sink.events[0]).toEqual({ unreadCount: 2, cursor: "4" });
+    await settle();
+    expect(sink.events).toHaveLength(1);
+  });
+
+  it("gives cursor 0 and count 0 to a user without notifications", async () => {
+    const { source, hub } = setup();
+    source.insert("bob");
+    const sink = new RecordingSink();
+    hub.connect("carol", null, "poll", sink);
+    await until(() => expect(sink.events).toEqual([{ unreadCount: 0, cursor: "0" }]));
+  });
+
+  it("replays every newer row once, in seq order, then sends the state", async () => {
+    const { source, hub } = setup();
+    const a1 = source.insert("alice");
+    source.insert("bob");
+    const a3 = source.insert("alice");
+    const a4 = source.insert("alice");
+    source.insert("bob");
+    const a6 = source.insert("alice");
+    source.markRead(a4.id);
+    const sink = new RecordingSink();
+    hub.connect("alice", a1.seq, "sse", sink);
+
+    await until(() => expect(sink.events).toHaveLength(4));
+    expect(sink.notificationIds()).toEqual([a3.id, a4.id, a6.id]);
+    expect(sink.events.map((e) => e.cursor)).toEqual([String(a3.seq), String(a4.seq), String(a6.seq), String(a6.seq)]);
+    expect(sink.events.every((e) => e.unreadCount === 3)).toBe(true);
+    expect(sink.last).toEqual({ unreadCount: 3, cursor: String(a6.seq) });
+    // The notification payload is the contract's shape.
+    expect(sink.events[1]!.notification).toEqual({
+      id: a4.id,
+      kind: "message",
+      title: a4.title,
+      body: a4.body,
+      link: null,
+      createdAt: a4.createdAt.toISOString(),
+      readAt: a4.readAt!.toISOString(),
+    });
+    await settle();
+    expect(sink.events).toHaveLength(4);
+  });
+
+  it("sends only the state when the cursor is current", async () => {
+    const { source, hub } = setup();
+    source.insert("alice");
+    const a2 = source.insert("alice");
+    const sink = new RecordingSink();
+    hub.connect("alice", a2.seq, "ws", sink);
+    await until(() => expect(sink.events).toHaveLength(1));
+    expect(sink.events[0]).toEqual({ unreadCount: 2, cursor: String(a2.seq) });
+  });
+
+  it(`delivers a replay larger than REPLAY_BATCH (${REPLAY_BATCH}) completely`, async () => {
+    const { source, hub } = setup();
+    const total = REPLAY_BATCH * 2 + 37;
+    const ids: string[] = [];
+    for (let i = 0; i < total; i++) ids.push(source.insert("alice").id);
+    const sink = new RecordingSink();
+    hub.connect("alice", 0, "sse", sink);
+
+    await until(() => expect(sink.notificationIds()).toHaveLength(total));
+    await settle();
+    expect(sink.notificationIds()).toEqual(ids);
+    const seqs = sink.events.map((e) => Number(e.cursor));
+    expect([...seqs].sort((a, b) => a - b)).toEqual(seqs); // cursors never go backwards
+    // One state event, after the whole replay.
+    expect(sink.events).toHaveLength(total + 1);
+    expect(sink.last).toEqual({ unreadCount: total, cursor: String(total) });
+  });
+
+  it("treats a cursor above maxSeq() as fresh", async () => {
+    const { source, hub } = setup();
+    source.insert("alice");
+    const a2 = source.insert("alice");
+    const sink = new RecordingSink();
+    hub.connect("alice", 9999, "sse", sink);
+    await until(() => expect(sink.events).toHaveLength(1));
+    expect(sink.events[0]).toEqual({ unreadCount: 2, cursor: String(a2.seq) });
+
+    // ...and from there on it is live like any other connection.
+    const a3 = source.insert("alice");
+    hub.publish(["alice"]);
+    await until(() => expect(sink.events).toHaveLength(2));
+    expect(sink.events[1]!.notification?.id).toBe(a3.id);
+    expect(sink.events[1]!.cursor).toBe(String(a3.seq));
+  });
+
+  it("keeps a cursor equal to maxSeq() (issued by this store)", async () => {
+    const { source, hub } = setup();
+    source.insert("alice");
+    const b = source.insert("bob");
+    const sink = new RecordingSink();
+    hub.connect("alice", b.seq, "sse", sink);
+    await until(() => expect(sink.events).toHaveLength(1));
+    // Alice's latest seq is 1, but the client's cursor 2 is valid and kept.
+    expect(sink.events[0]).toEqual({ unreadCount: 1, cursor: String(b.seq) });
+  });
+});
+
+describe("Hub: live delivery", () => {
+  it("delivers a new notification with the count after publish", async () => {
+    const { source, hub } = setup();
+    source.insert("alice");
+    const sink = new RecordingSink();
+    hub.connect("alice", null, "sse", sink);
+    await until(() => expect(sink.events).toHaveLength(1));
+
+    const row = source.insert("alice", { kind: "announcement", link: "/x" });
+    hub.publish(["alice"]);
+    await until(() => expect(sink.events).toHaveLength(2));
+    expect(sink.events[1]).toEqual({
+      unreadCount: 2,
+      cursor: String(row.seq),
+      notification: expect.objectContaining({ id: row.id, kind: "announcement", link: "/x", readAt: null }),
+    });
+    await settle();
+    expect(sink.events).toHaveLength(2);
+  });
+
+  it("delivers once to each of the user's connections and nothing to other users", async () => {
+    const { source, hub } = setup();
+    const a1 = new RecordingSink();
+    const a2 = new RecordingSink();
+    const a3 = new RecordingSink();
+    const b = new RecordingSink();
+    hub.connect("alice", null, "sse", a1);
+    hub.connect("alice", null, "ws", a2);
+    hub.connect("alice", 0, "poll", a3);
+    hub.connect("bob", null, "sse", b);
+    expect(hub.connectionsOf("alice")).toBe(3);
+    expect(hub.connectionCount()).toBe(4);
+    expect(hub.connectionCount("sse")).toBe(2);
+    await until(() => {
+      for (const s of [a1, a2, a3, b]) expect(s.events).toHaveLength(1);
+    });
+
+    const row = source.insert("alice");
+    hub.publish(["alice", "alice"]);
+    await until(() => {
+      for (const s of [a1, a2, a3]) expect(s.events).toHaveLength(2);
+    });
+    await settle();
+    for (const s of [a1, a2, a3]) {
+      expect(s.events).toHaveLength(2);
+      expect(s.notificationIds()).toEqual([row.id]);
+      expect(s.last).toMatchObject({ unreadCount: 1, cursor: String(row.seq) });
+    }
+    expect(b.events).toEqual([{ unreadCount: 0, cursor: "0" }]);
+  });
+
+  it("does not flush users who were not named in the publish", async () => {
+    const { source, hub } = setup();
+    const b = new RecordingSink();
+    hub.connect("bob", null, "sse", b);
+    await until(() => expect(b.events).toHaveLength(1));
+    source.insert("alice");
+    hub.publish(["alice"]);
+    hub.publish([]);
+    await settle();
+    expect(b.events).toHaveLength(1);
+  });
+
+  it("coalesces a burst: one flush at a time per user, every row exactly once, in order", async () => {
+    const source = new FakeSource();
+    source.slow = true;
+    const { hub } = setup(source);
+    const sinks = [new RecordingSink(), new RecordingSink()];
+    for (const s of sinks) hub.connect("alice", null, "sse", s);
+    await until(() => {
+      for (const s of sinks) expect(s.events).toHaveLength(1);
+    });
+
+    source.maxInFlight.clear();
+    const ids: string[] = [];
+    for (let i = 0; i < 50; i++) {
+      ids.push(source.insert("alice").id);
+      hub.publish(["alice"]);
+      if (i % 7 === 0) await new Promise((r) => setTimeout(r, 1)); // let some flushes start mid-burst
+    }
+    await until(() => {
+      for (const s of sinks) expect(s.notificationIds()).toHaveLength(50);
+    });
+    await settle();
+    await new Promise((r) => setTimeout(r, 10));
+    for (const s of sinks) {
+      expect(s.notificationIds()).toEqual(ids);
+      expect(s.last).toMatchObject({ unreadCount: 50, cursor: "50" });
+    }
+    expect(source.maxInFlight.get("alice")).toBeLessThanOrEqual(2); // one flush reads count + rows together
+    // Coalesced: far fewer events than one per publish per row would give.
+    expect(sinks[0]!.events.length).toBeLessThan(1 + 50 + 50);
+  });
+
+  it("never runs two flushes of one user at once", async () => {
+    const source = new FakeSource();
+    source.slow = true;
+    const { hub } = setup(source);
+    let countCalls = 0;
+    const orig = source.countUnread.bind(source);
+    let concurrentCounts = 0;
+    let maxConcurrentCounts = 0;
+    source.countUnread = async (u) => {
+      countCalls++;
+      concurrentCounts++;
+      maxConcurrentCounts = Math.max(maxConcurrentCounts, concurrentCounts);
+      try {
+        return await orig(u);
+      } finally {
+        concurrentCounts--;
+      }
+    };
+    const sink = new RecordingSink();
+    hub.connect("alice", null, "sse", sink);
+    await until(() => expect(sink.events).toHaveLength(1));
+    countCalls = 0;
+    for (let i = 0; i < 20; i++) {
+      source.insert("alice");
+      hub.publish(["alice"]);
+    }
+    await until(() => expect(sink.notificationIds()).toHaveLength(20));
+    await settle();
+    expect(maxConcurrentCounts).toBe(1);
+    expect(countCalls).toBeGreaterThan(0);
+    expect(countCalls).toBeLessThan(20); // the burst was coalesced
+  });
+
+  it("sends a state event to every connection on a count-only change", async () => {
+    const { source, hub } = setup();
+    const r1 = source.insert("alice");
+    source.insert("alice");
+    const s1 = new RecordingSink();
+    const s2 = new RecordingSink();
+    hub.connect("alice", null, "sse", s1);
+    hub.connect("alice", null, "ws", s2);
+    await until(() => {
+      expect(s1.events).toHaveLength(1);
+      expect(s2.events).toHaveLength(1);
+    });
+
+    source.markRead(r1.id);
+    hub.publish(["alice"]);
+    await until(() => {
+      expect(s1.events).toHaveLength(2);
+      expect(s2.events).toHaveLength(2);
+    });
+    for (const s of [s1, s2]) expect(s.last).toEqual({ unreadCount: 1, cursor: "2" });
+
+    // A change that keeps the count (e.g. deleting a read item) still reaches everyone.
+    source.rows = source.rows.filter((r) => r.id !== r1.id);
+    hub.publish(["alice"]);
+    await until(() => {
+      expect(s1.events).toHaveLength(3);
+      expect(s2.events).toHaveLength(3);
+    });
+    for (const s of [s1, s2]) expect(s.last).toEqual({ unreadCount: 1, cursor: "2" });
+  });
+
+  it("stops delivering after disconnect", async () => {
+    const { source, hub } = setup();
+    const gone = new RecordingSink();
+    const stays = new RecordingSink();
+    const conn = hub.connect("alice", null, "sse", gone);
+    hub.connect("alice", null, "sse", stays);
+    await until(() => expect(gone.events).toHaveLength(1));
+    hub.disconnect(conn);
+    expect(conn.closed).toBe(true);
+    expect(hub.connectionsOf("alice")).toBe(1);
+
+    source.insert("alice");
+    hub.publish(["alice"]);
+    await until(() => expect(stays.events).toHaveLength(2));
+    await settle();
+    expect(gone.events).toHaveLength(1);
+    expect(gone.closed).toBe(0); // disconnect is the transport's own close: the hub does not call back
+
+    hub.disconnect(conn); // idempotent
+    expect(hub.connectionsOf("alice")).toBe(1);
+  });
+
+  it("opening another connection for a user sends nothing to the user's existing connections", async () => {
+    const { source, hub } = setup();
+    source.insert("alice");
+    const first = new RecordingSink();
+    hub.connect("alice", null, "poll", first);
+    // Connected in the same tick, and later: neither is an inbox change.
+    const second = new RecordingSink();
+    hub.connect("alice", null, "sse", second);
+    await until(() => expect([first.events.length, second.events.length]).toEqual([1, 1]));
+    const third = new RecordingSink();
+    hub.connect("alice", 0, "ws", third);
+    await until(() => expect(third.events).toHaveLength(2));
+    await settle();
+    expect(first.events).toEqual([{ unreadCount: 1, cursor: "1" }]);
+    expect(second.events).toEqual([{ unreadCount: 1, cursor: "1" }]);
+  });
+
+  it("a fresh connection gets its state at once while another connection of the user replays a long backlog", async () => {
+    const source = new FakeSource();
+    const { hub } = setup(source);
+    const total = 2 * REPLAY_BATCH + 10;
+    for (let i = 0; i < total; i++) source.insert("alice");
+    const replaying = new RecordingSink();
+    let replayedWhenFreshGotState = -1;
+    const fresh = new RecordingSink();
+    fresh.send = (e) => {
+      replayedWhenFreshGotState = replaying.events.length;
+      fresh.events.push(e);
+    };
+    hub.connect("alice", 0, "sse", replaying);
+    hub.connect("alice", null, "sse", fresh);
+    await until(() => expect(replaying.events).toHaveLength(total + 1));
+    await settle();
+    expect(fresh.events).toEqual([{ unreadCount: total, cursor: String(total) }]);
+    expect(replayedWhenFreshGotState).toBeGreaterThan(0);
+    expect(replayedWhenFreshGotState).toBeLessThan(total);
+    expect(replaying.events.filter((e) => !e.notification)).toEqual([{ unreadCount: total, cursor: String(total) }]);
+  });
+
+  it("a connection removed before its first flush gets nothing", async () => {
+    const { source, hub } = setup();
+    source.insert("alice");
+    const sink = new RecordingSink();
+    const conn = hub.connect("alice", null, "sse", sink);
+    hub.disconnect(conn);
+    await settle();
+    expect(sink.events).toEqual([]);
+    expect(hub.connectionCount()).toBe(0);
+  });
+});
+
+describe("Hub: shutdown and failure", () => {
+  it("closeAll closes every sink and forgets every connection", async () => {
+    const { source, hub } = setup();
+    const sinks = [new RecordingSink(), new RecordingSink(), new RecordingSink()];
+    hub.connect("alice", null, "sse", sinks[0]!);
+    hub.connect("alice", null, "ws", sinks[1]!);
+    hub.connect("bob", null, "poll", sinks[2]!);
+    await until(() => {
+      for (const s of sinks) expect(s.events).toHaveLength(1);
+    });
+    hub.closeAll();
+    for (const s of sinks) expect(s.closed).toBe(1);
+    expect(hub.connectionCount()).toBe(0);
+
+    source.insert("alice");
+    hub.publish(["alice", "bob"]);
+    await settle();
+    for (const s of sinks) expect(s.events).toHaveLength(1);
+  });
+
+  it("closes the user's connections when the source fails, and logs it", async () => {
+    const errorSpy = vi.spyOn(console, "error").mockImplementationOnce(() => undefined);
+    const { source, hub } = setup();
+    const a1 = new RecordingSink();
+    const a2 = new RecordingSink();
+    const b = new RecordingSink();
+    hub.connect("alice", null, "sse", a1);
+    hub.connect("alice", null, "sse", a2);
+    hub.connect("bob", null, "sse", b);
+    await until(() => expect([a1, a2, b].map((s) => s.events.length)).toEqual([1, 1, 1]));
+
+    const before = errorSpy.mock.calls.length;
+    source.fail = new Error("database is gone");
+    source.insert("alice");
+    hub.publish(["alice"]);
+    await until(() => expect(a1.closed + a2.closed).toBe(2));
+    expect(errorSpy.mock.calls.length).toBe(before + 1);
+    expect(errorSpy.mock.calls.at(-1)).toEqual(["[hub] flush failed", source.fail]);
+    expect(a1.events).toHaveLength(1);
+    expect(hub.connectionsOf("alice")).toBe(0);
+    // Bob was not affected.
+    expect(hub.connectionsOf("bob")).toBe(1);
+    expect(b.closed).toBe(0);
+
+    // The hub recovers: a new connection after the store is back works.
+    source.fail = null;
+    const again = new RecordingSink();
+    hub.connect("alice", 0, "sse", again);
+    await until(() => expect(again.events).toHaveLength(2));
+    expect(again.notificationIds()).toEqual(["n1"]);
+  });
+
+  it("dispose unsubscribes from the bus", async () => {
+    const { source, bus, hub } = setup();
+    const sink = new RecordingSink();
+    hub.connect("alice", null, "sse", sink);
+    await until(() => expect(sink.events).toHaveLength(1));
+    hub.dispose();
+    expect(sink.closed).toBe(1);
+    expect(hub.busHealthy()).toBe(true);
+    source.insert("alice");
+    bus.publish({ type: "inbox", userIds: ["alice"] });
+    await settle();
+    expect(sink.events).toHaveLength(1);
+  });
+
+  it("a second hub on the same bus delivers the first hub's publish (the bus fans out)", async () => {
+    const source = new FakeSource();
+    const bus = new MemoryBus();
+    const h1 = new Hub(bus, source);
+    const h2 = new Hub(bus, source);
+    hubs.push(h1, h2);
+    const s1 = new RecordingSink();
+    const s2 = new RecordingSink();
+    h1.connect("alice", null, "sse", s1);
+    h2.connect("alice", null, "ws", s2);
+    await until(() => expect([s1.events.length, s2.events.length]).toEqual([1, 1]));
+    const row = source.insert("alice");
+    h1.publish(["alice"]);
+    await until(() => {
+      expect(s1.notificationIds()).toEqual([row.id]);
+      expect(s2.notificationIds()).toEqual([row.id]);
+    });
+  });
+
+  it("reports connections and deliveries to the observer", async () => {
+    const source = new FakeSource();
+    const calls: string[] = [];
+    const observer: HubObserver = {
+      connected: (t) => calls.push(`+${t}`),
+      disconnected: (t) => calls.push(`-${t}`),
+      delivered: (t, since) => calls.push(`${t}:${since === null ? "null" : typeof since}`),
+    };
+    const hub = createHub(source, new MemoryBus(), observer);
+    hubs.push(hub);
+    const sink = new RecordingSink();
+    const conn = hub.connect("alice", null, "ws", sink);
+    await until(() => expect(sink.events).toHaveLength(1));
+    source.insert("alice");
+    hub.publish(["alice"]);
+    await until(() => expect(sink.events).toHaveLength(2));
+    hub.disconnect(conn);
+    hub.disconnect(conn);
+    expect(calls).toEqual(["+ws", "ws:null", "ws:number", "-ws"]);
+  });
+});
