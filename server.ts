@@ -5,6 +5,7 @@ import next from "next";
 import { WebSocketServer } from "ws";
 import { env } from "./lib/env";
 import { CLIENT_IP_HEADER } from "./lib/http/client-ip";
+import { AppError, errorBody } from "./lib/http/errors";
 import { runShutdown } from "./lib/server/lifecycle";
 
 const dev = env.NODE_ENV !== "production";
@@ -29,9 +30,27 @@ const app = next({ dev, hostname: env.HOST, port: env.PORT, httpServer: server }
 const handle = app.getRequestHandler();
 const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
 
+/** Next throws (a bare 500) on an API path it cannot percent-decode, e.g. `/api/notifications/%`. */
+function undecodableApiPath(url: string | undefined): boolean {
+  const path = (url ?? "/").split("?")[0]!;
+  if (!path.startsWith("/api/")) return false;
+  try {
+    decodeURIComponent(path);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 server.on("request", (req, res) => {
   // The client address Next sees is ours, never one a client made up.
   req.headers[CLIENT_IP_HEADER] = clientAddress(req);
+  if (undecodableApiPath(req.url)) {
+    const body = JSON.stringify(errorBody(new AppError("invalid_request", "The request path is not valid percent-encoding.")));
+    res.writeHead(400, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
+    res.end(body);
+    return;
+  }
   void handle(req, res);
 });
 
