@@ -70,7 +70,8 @@ export function authOptions(): NextAuthOptions {
     logger: {
       // next-auth logs a stack for every failed credentials sign-in; keep only real errors.
       error(code, metadata) {
-        if (code === "CREDENTIALS_SIGNIN_FAILED" || code === "CLIENT_FETCH_ERROR") return;
+        // Expected outcomes, or things any visitor can trigger (a forged cookie): not server errors.
+        if (code === "CREDENTIALS_SIGNIN_FAILED" || code === "CLIENT_FETCH_ERROR" || code === "JWT_SESSION_ERROR") return;
         console.error("[auth]", code, metadata instanceof Error ? metadata.message : "");
       },
       warn() {},
