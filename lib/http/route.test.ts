@@ -1,4 +1,5 @@
 import { afterAll, describe, expect, it, vi } from "vitest";
+import type { AppError as AppErrorType } from "./errors";
 
 // lib/env is parsed at import: set what it reads before anything imports it.
 vi.hoisted(() => {
@@ -19,12 +20,12 @@ function req(method: string, headers: Record<string, string>): Request {
   return new Request("http://app.example.com/api/notifications/read-all", { method, headers });
 }
 
-function refusal(r: Request): AppError {
+function refusal(r: Request): AppErrorType {
   try {
     assertSameOrigin(r);
   } catch (e) {
     expect(e).toBeInstanceOf(AppError);
-    return e as AppError;
+    return e as AppErrorType;
   }
   throw new Error("expected assertSameOrigin to refuse");
 }
