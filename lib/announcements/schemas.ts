@@ -15,5 +15,10 @@ export const createAnnouncementSchema = z.object({
   body: bodySchema,
   link: linkSchema.optional(),
   audience: audienceSchema,
-  publishAt: z.iso.datetime({ offset: true, message: "Use an ISO-8601 date and time." }).optional(),
+  /** ISO-8601 with a time zone (Z or ±hh:mm); seconds optional, as date-time pickers send. */
+  publishAt: z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i, "Use an ISO-8601 date and time with a time zone.")
+    .refine((s) => !Number.isNaN(Date.parse(s)), "Use a real date and time.")
+    .optional(),
 });
