@@ -2,6 +2,24 @@ import { z } from "zod";
 import { emailSchema } from "@/lib/auth/schemas";
 import { bodySchema, linkSchema, titleSchema } from "@/lib/notifications/schemas";
 
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+
+/** A calendar date and a time that exist (Date.parse would roll 30 February over to March). */
+function isRealDateTime(s: string): boolean {
+  const m = ISO_DATE_TIME.exec(s);
+  if (!m) return false;
+  const [y, mo, d, h, mi, sec] = m.slice(1).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number];
+  const probe = new Date(Date.UTC(y, mo - 1, d, h, mi, sec));
+  return (
+    probe.getUTCFullYear() === y &&
+    probe.getUTCMonth() === mo - 1 &&
+    probe.getUTCDate() === d &&
+    probe.getUTCHours() === h &&
+    probe.getUTCMinutes() === mi &&
+    probe.getUTCSeconds() === sec
+  );
+}
+
 export const audienceSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("all") }),
   z.object({ type: z.literal("role"), role: z.enum(["user", "admin"]) }),
@@ -18,7 +36,7 @@ export const createAnnouncementSchema = z.object({
   /** ISO-8601 with a time zone (Z or ±hh:mm); seconds optional, as date-time pickers send. */
   publishAt: z
     .string()
-    .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i, "Use an ISO-8601 date and time with a time zone.")
-    .refine((s) => !Number.isNaN(Date.parse(s)), "Use a real date and time.")
+    .regex(ISO_DATE_TIME, "Use an ISO-8601 date and time with a time zone.")
+    .refine(isRealDateTime, "Use a date and time that exist.")
     .optional(),
 });
