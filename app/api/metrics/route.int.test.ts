@@ -1,0 +1,60 @@
+// Its own server, so the connection gauge is not disturbed by other test files' streams.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { collect, sendMessage, TestClient } from "@/test/client";
+import { startServer, type TestServer } from "@/test/server-harness";
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer({ env: { METRICS_TOKEN: "metrics-token-0123456789" } });
+});
+afterAll(async () => {
+  expect(await server.stop()).toBe(0);
+});
+
+async function scrape(): Promise<string> {
+  const res = await fetch(`${server.baseUrl}/api/metrics`, { headers: { authorization: "Bearer metrics-token-0123456789" } });
+  expect(res.status).toBe(200);
+  expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
+  return res.text();
+}
+
+function gauge(text: string, transport: string): number {
+  const m = new RegExp(`^notif_live_connections\\{transport="${transport}"\\} (\\d+)$`, "m").exec(text);
+  return m ? Number(m[1]) : 0;
+}
+
+describe("GET /api/metrics", () => {
+  it("is for admins or the metrics token only", async () => {
+    expect((await fetch(`${server.baseUrl}/api/metrics`)).status).toBe(401);
+    expect((await fetch(`${server.baseUrl}/api/metrics`, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+    const alice = new TestClient(server.baseUrl);
+    await alice.signIn("alice@example.com");
+    expect((await alice.fetch("/api/metrics")).status).toBe(403);
+    const admin = new TestClient(server.baseUrl);
+    await admin.signIn("admin@example.com");
+    const res = await admin.fetch("/api/metrics");
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("notif_events_delivered_total");
+  });
+
+  it("counts open streams, releases them on disconnect, and records delivery latency", async () => {
+    const user = new TestClient(server.baseUrl);
+    const me = await user.signUpFresh("metrics");
+    const before = gauge(await scrape(), "sse");
+    const streams = [user.eventSource(), user.eventSource(), user.eventSource()];
+    const collected = streams.map(collect);
+    await Promise.all(collected.map((c) => c.next()));
+    expect(gauge(await scrape(), "sse")).toBe(before + 3);
+
+    const admin = new TestClient(server.baseUrl);
+    await admin.signIn("admin@example.com");
+    await sendMessage(admin, [me.email], "measured");
+    await Promise.all(collected.map((c) => c.next((e) => e.notification?.title === "measured")));
+    const text = await scrape();
+    expect(text).toMatch(/^notif_delivery_latency_seconds_count\{transport="sse"\} [1-9]\d*$/m);
+    expect(text).toMatch(/^notif_events_delivered_total\{transport="sse"\} [1-9]\d*$/m);
+
+    for (const es of streams) es.close();
+    await expect.poll(async () => gauge(await scrape(), "sse"), { timeout: 5000 }).toBe(before);
+  });
+});
