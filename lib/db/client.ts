@@ -11,6 +11,22 @@ function createClient() {
 
 export type Db = ReturnType<typeof createClient>;
 
+async function enableWal(client: ReturnType<typeof createClient>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+      await client.$queryRawUnsafe("PRAGMA synchronous = NORMAL");
+      return;
+    } catch (e) {
+      if (attempt >= 20) {
+        console.error("[db] could not switch SQLite to WAL; continuing in its current journal mode", e);
+        return;
+      }
+      await new Promise((r) => setTimeout(r, 100 * attempt));
+    }
+  }
+}
+
 type DbGlobal = { __notifDb?: { client: Db; ready: Promise<void> } };
 const g = globalThis as typeof globalThis & DbGlobal;
 
@@ -18,11 +34,9 @@ const g = globalThis as typeof globalThis & DbGlobal;
 function instance() {
   if (!g.__notifDb) {
     const client = createClient();
-    // WAL lets readers (streams, counts) proceed while a writer commits.
-    const ready = client
-      .$queryRawUnsafe("PRAGMA journal_mode = WAL")
-      .then(() => client.$queryRawUnsafe("PRAGMA synchronous = NORMAL"))
-      .then(() => undefined);
+    // WAL lets readers (streams, counts) proceed while a writer commits. Another process writing the
+    // file at start-up makes the pragma fail with SQLITE_BUSY: retry rather than run without WAL.
+    const ready = enableWal(client);
     g.__notifDb = { client, ready };
   }
   return g.__notifDb;
