@@ -23,8 +23,7 @@ export function Bell() {
     const page = await api.list("all", LATEST);
     setItems(page.items);
     setCount(page.unreadCount);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
+  }, [setCount]);
 
   useEffect(() => {
     if (open) void load().catch(() => setItems([]));

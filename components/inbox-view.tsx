@@ -38,8 +38,7 @@ export function InboxView() {
         setError(t("loadError"));
       }
     },
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [t],
+    [t, setCount],
   );
 
   useEffect(() => {

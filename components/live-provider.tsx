@@ -1,5 +1,5 @@
 "use client";
-import { createContext, useContext, useEffect, useRef, useState, useSyncExternalStore } from "react";
+import { createContext, useCallback, useContext, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { useTranslations } from "use-intl";
 import { LiveClient, type LiveListener, type LiveSnapshot } from "@/lib/client/live";
 
@@ -14,7 +14,8 @@ function useClient(): LiveClient {
 export function useLive(): LiveSnapshot & { setCount(n: number): void } {
   const client = useClient();
   const snap = useSyncExternalStore(client.subscribe, client.getSnapshot, client.getSnapshot);
-  return { ...snap, setCount: (n: number) => client.setCount(n) };
+  const setCount = useCallback((n: number) => client.setCount(n), [client]);
+  return { ...snap, setCount };
 }
 
 /** Calls `listener` for every live event (the latest listener, without resubscribing). */

@@ -1,7 +1,7 @@
 "use client";
 // The browser side of live updates: one EventSource, resumed from the last cursor, reconnected
 // with jittered exponential backoff. The count shown is always the last one the server sent.
-import type { NotificationDto, UnreadEvent } from "@/lib/notifications/dto";
+import type { UnreadEvent } from "@/lib/notifications/dto";
 import { unreadEventSchema } from "@/lib/notifications/payload-schema";
 
 export type LiveStatus = "connecting" | "live" | "reconnecting" | "offline";
@@ -130,4 +130,3 @@ export class LiveClient {
   }
 }
 
-export type { NotificationDto };

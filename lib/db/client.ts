@@ -27,7 +27,7 @@ async function enableWal(client: ReturnType<typeof createClient>): Promise<void>
   }
 }
 
-type DbGlobal = { __notifDb?: { client: Db; ready: Promise<void> } };
+type DbGlobal = { __notifDb?: Db };
 const g = globalThis as typeof globalThis & DbGlobal;
 
 /** One client per process, shared by server.ts and every route bundle. */
@@ -36,11 +36,10 @@ function instance() {
     const client = createClient();
     // WAL lets readers (streams, counts) proceed while a writer commits. Another process writing the
     // file at start-up makes the pragma fail with SQLITE_BUSY: retry rather than run without WAL.
-    const ready = enableWal(client);
-    g.__notifDb = { client, ready };
+    void enableWal(client);
+    g.__notifDb = client;
   }
   return g.__notifDb;
 }
 
-export const db: Db = instance().client;
-export const dbReady: Promise<void> = instance().ready;
+export const db: Db = instance();

@@ -9,10 +9,6 @@ export function onShutdown(hook: Hook): () => void {
   return () => state.hooks.delete(hook);
 }
 
-export function isShuttingDown(): boolean {
-  return state.shuttingDown;
-}
-
 /** Runs every hook once; errors are logged, never thrown. */
 export async function runShutdown(): Promise<void> {
   if (state.shuttingDown) return;
