@@ -16,7 +16,7 @@ export default defineConfig({
         resolve: { alias },
         test: {
           name: "unit",
-          include: ["lib/**/*.test.ts", "i18n/**/*.test.ts", "components/**/*.test.ts"],
+          include: ["lib/**/*.test.ts", "i18n/**/*.test.ts", "components/**/*.test.ts", "test/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "node_modules/**"],
           environment: "node",
           setupFiles: ["test/fail-on-console-error.ts"],
