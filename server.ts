@@ -2,14 +2,15 @@
 import { createServer, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import next from "next";
-import { WebSocketServer } from "ws";
 import { env } from "./lib/env";
 import { CLIENT_IP_HEADER } from "./lib/http/client-ip";
 import { AppError, errorBody } from "./lib/http/errors";
+import type { Hub } from "./lib/realtime/hub";
+import { createWsEndpoint, WS_PATH } from "./lib/realtime/transports/ws";
 import { runShutdown } from "./lib/server/lifecycle";
+import { registered } from "./lib/server/singleton";
 
 const dev = env.NODE_ENV !== "production";
-const WS_PATH = "/api/realtime/ws";
 const SHUTDOWN_DEADLINE_MS = 8000;
 
 // next-auth derives its URL from the Host header unless the operator pins NEXTAUTH_URL.
@@ -26,9 +27,15 @@ function clientAddress(req: IncomingMessage): string {
 }
 
 const server = createServer();
-const app = next({ dev, hostname: env.HOST, port: env.PORT, httpServer: server });
+// Next attaches its own `upgrade` listener to `httpServer` on the first request, and that listener ends
+// any upgrade whose path matches a route (our `app/api/[...path]` catch-all matches the WebSocket path).
+// So Next gets a server of its own that never listens, and we hand it only the upgrades that are its
+// (dev HMR); the realtime path never reaches it.
+const nextUpgrades = createServer();
+const app = next({ dev, hostname: env.HOST, port: env.PORT, httpServer: nextUpgrades });
 const handle = app.getRequestHandler();
-const wss = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+// The realtime core lives in Next's bundle (created by instrumentation.ts); the WebSocket adapter borrows it.
+const websockets = createWsEndpoint({ hub: () => registered<Hub>("hub") });
 
 /** Next throws (a bare 500) on an API path it cannot percent-decode, e.g. `/api/notifications/%`. */
 function undecodableApiPath(url: string | undefined): boolean {
@@ -56,12 +63,9 @@ server.on("request", (req, res) => {
 
 server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
   const path = (req.url ?? "").split("?")[0];
-  // Every other upgrade (Next's dev HMR) belongs to Next's own listener: leave the socket alone.
-  if (path !== WS_PATH) return;
-  // The WebSocket transport arrives in a later issue; refuse cleanly meanwhile.
-  void wss;
-  void head;
-  socket.end("HTTP/1.1 501 Not Implemented\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+  if (path === WS_PATH) void websockets.handleUpgrade(req, socket, head);
+  // Every other upgrade (dev HMR) is Next's: pass it on untouched.
+  else nextUpgrades.emit("upgrade", req, socket, head);
 });
 
 let stopping = false;
@@ -76,7 +80,7 @@ async function shutdown(signal: string): Promise<void> {
   deadline.unref();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   await runShutdown(); // ends live streams: clients reconnect (elsewhere, when load balanced)
-  for (const client of wss.clients) client.close(1012, "restarting");
+  websockets.close();
   server.closeIdleConnections();
   await closed;
   process.exit(0);

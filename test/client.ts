@@ -2,6 +2,7 @@
 // callback), and a real EventSource on the same cookies.
 import { EventSource } from "eventsource";
 import { randomUUID } from "node:crypto";
+import { WebSocket } from "ws";
 
 export const DEMO_PASSWORD = "demo1234";
 
@@ -54,6 +55,12 @@ export class TestClient {
     return user;
   }
 
+  /** A real WebSocket on this client's cookies, from our own origin unless told otherwise. */
+  webSocket(path = "/api/realtime/ws", headers: Record<string, string> = {}): WebSocket {
+    const url = this.baseUrl.replace(/^http/, "ws") + path;
+    return new WebSocket(url, { headers: { cookie: this.cookieHeader(), origin: this.baseUrl, ...headers } });
+  }
+
   eventSource(path = "/api/realtime/sse"): EventSource {
     const cookie = this.cookieHeader();
     return new EventSource(this.baseUrl + path, {
@@ -70,10 +77,23 @@ export type UnreadPayload = {
 
 /** Collects `unread` events from an EventSource; `next(pred)` waits for a matching one. */
 export function collect(es: EventSource) {
+  return collectFrom((push) => es.addEventListener("unread", (e) => push(JSON.parse(e.data) as UnreadPayload)));
+}
+
+/** Collects `unread` frames from a WebSocket (`{type: "unread", ...payload}`). */
+export function collectWs(ws: WebSocket) {
+  return collectFrom((push) =>
+    ws.on("message", (data: Buffer) => {
+      const { type, ...payload } = JSON.parse(data.toString()) as UnreadPayload & { type: string };
+      if (type === "unread") push(payload);
+    }),
+  );
+}
+
+function collectFrom(subscribe: (push: (payload: UnreadPayload) => void) => void) {
   const events: UnreadPayload[] = [];
   const waiters: Array<{ pred: (e: UnreadPayload) => boolean; resolve: (e: UnreadPayload) => void }> = [];
-  es.addEventListener("unread", (e) => {
-    const payload = JSON.parse(e.data) as UnreadPayload;
+  subscribe((payload) => {
     events.push(payload);
     for (const w of [...waiters]) {
       if (w.pred(payload)) {

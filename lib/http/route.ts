@@ -1,8 +1,8 @@
 import "server-only";
 import { type SessionUser, userFromCookieHeader } from "@/lib/auth/session-token";
 import { db } from "@/lib/db/client";
-import { allowedOrigins, env } from "@/lib/env";
 import { AppError, errorResponse } from "./errors";
+import { originAllowed } from "./origin";
 
 type RouteContext<P> = { params: Promise<P> };
 type Handler<P, U> = (ctx: { req: Request; params: P; user: U }) => Promise<Response>;
@@ -12,18 +12,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 /** A cookie-authenticated mutation must come from our own origin (or one listed in ALLOWED_ORIGINS). */
 export function assertSameOrigin(req: Request): void {
   if (SAFE_METHODS.has(req.method)) return;
-  if (req.headers.get("sec-fetch-site") === "cross-site") throw new AppError("forbidden", "Cross-site requests are refused.");
-  const origin = req.headers.get("origin");
-  if (!origin) return; // not a browser, or a same-origin navigation from an old browser
-  const host = (env.TRUST_PROXY === "1" && req.headers.get("x-forwarded-host")) || req.headers.get("host");
-  let originHost: string | null = null;
-  try {
-    originHost = new URL(origin).host;
-  } catch {
-    originHost = null;
-  }
-  if (originHost !== null && (originHost === host || allowedOrigins.includes(origin))) return;
-  throw new AppError("forbidden", "Cross-site requests are refused.");
+  if (!originAllowed((name) => req.headers.get(name))) throw new AppError("forbidden", "Cross-site requests are refused.");
 }
 
 export async function requireUser(req: Request): Promise<SessionUser> {

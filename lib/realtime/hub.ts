@@ -22,6 +22,11 @@ export interface InboxSource {
 }
 
 export const REPLAY_BATCH = 500;
+/**
+ * Live connections one user may hold on one instance, over all transports. A browser holds one
+ * (its tabs share it), so this only stops a runaway script from exhausting the server.
+ */
+export const MAX_CONNECTIONS_PER_USER = 32;
 
 /** Optional observers (metrics). */
 export interface HubObserver {
@@ -116,6 +121,11 @@ export class Hub {
 
   connectionsOf(userId: string): number {
     return this.conns.get(userId)?.size ?? 0;
+  }
+
+  /** True when the user may not open another live connection here. */
+  atCapacity(userId: string): boolean {
+    return this.connectionsOf(userId) >= MAX_CONNECTIONS_PER_USER;
   }
 
   /** Ends every connection (clients reconnect elsewhere). */

@@ -6,3 +6,8 @@ export function processSingleton<T>(key: string, create: () => T): T {
   if (!store.has(key)) store.set(key, create());
   return store.get(key) as T;
 }
+
+/** A singleton another bundle created (server.ts reads the hub that Next's instrumentation made). */
+export function registered<T>(key: string): T | undefined {
+  return store.get(key) as T | undefined;
+}

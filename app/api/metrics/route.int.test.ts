@@ -1,6 +1,6 @@
 // Its own server, so the connection gauge is not disturbed by other test files' streams.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { collect, sendMessage, TestClient } from "@/test/client";
+import { collect, collectWs, sendMessage, TestClient } from "@/test/client";
 import { startServer, type TestServer } from "@/test/server-harness";
 
 let server: TestServer;
@@ -56,5 +56,28 @@ describe("GET /api/metrics", () => {
 
     for (const es of streams) es.close();
     await expect.poll(async () => gauge(await scrape(), "sse"), { timeout: 5000 }).toBe(before);
+  });
+
+  it("counts WebSockets and held long-polls by transport, and releases both on disconnect", async () => {
+    const user = new TestClient(server.baseUrl);
+    await user.signUpFresh("metrics-ws");
+    const start = await scrape();
+    const ws0 = gauge(start, "ws");
+    const poll0 = gauge(start, "poll");
+
+    const ws = user.webSocket();
+    await collectWs(ws).next();
+    expect(gauge(await scrape(), "ws")).toBe(ws0 + 1);
+
+    const state = (await (await user.fetch("/api/realtime/poll")).json()) as { cursor: string };
+    const ctrl = new AbortController();
+    const held = user.fetch(`/api/realtime/poll?cursor=${state.cursor}&timeout=30`, { signal: ctrl.signal }).catch((e: unknown) => e);
+    await expect.poll(async () => gauge(await scrape(), "poll"), { timeout: 5000 }).toBe(poll0 + 1);
+
+    ctrl.abort();
+    expect(await held).toBeInstanceOf(Error);
+    ws.close();
+    await expect.poll(async () => gauge(await scrape(), "poll"), { timeout: 5000 }).toBe(poll0);
+    await expect.poll(async () => gauge(await scrape(), "ws"), { timeout: 5000 }).toBe(ws0);
   });
 });

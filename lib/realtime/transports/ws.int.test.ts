@@ -1,0 +1,173 @@
+// The WebSocket transport against the real server: a real `ws` client on real cookies.
+import net from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
+import { adminClient, baseUrl, EVIL_ORIGIN, testDb } from "@/test/api";
+import { collectWs, sendMessage, TestClient } from "@/test/client";
+
+const open: WebSocket[] = [];
+afterEach(() => {
+  for (const ws of open.splice(0)) ws.terminate();
+});
+
+function track(ws: WebSocket): WebSocket {
+  open.push(ws);
+  return ws;
+}
+
+/** The HTTP answer to a refused upgrade. */
+function refusal(ws: WebSocket): Promise<{ status: number; body: { error: { code: string; message: string } } }> {
+  return new Promise((resolve, reject) => {
+    ws.on("open", () => reject(new Error("the upgrade was accepted")));
+    ws.on("unexpected-response", (_req, res) => {
+      let text = "";
+      res.on("data", (c: Buffer) => (text += c.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(text) as { error: { code: string; message: string } } }));
+    });
+    ws.on("error", () => undefined);
+  });
+}
+
+function closed(ws: WebSocket): Promise<number> {
+  return new Promise((resolve) => ws.on("close", (code) => resolve(code)));
+}
+
+describe("WebSocket /api/realtime/ws", () => {
+  it("refuses an upgrade without a session with 401 in the contract's shape", async () => {
+    const ws = track(new WebSocket(`${baseUrl.replace(/^http/, "ws")}/api/realtime/ws`, { headers: { origin: baseUrl } }));
+    const { status, body } = await refusal(ws);
+    expect(status).toBe(401);
+    expect(body.error.code).toBe("unauthenticated");
+  });
+
+  it("refuses a foreign Origin with 403 even with a valid session", async () => {
+    const user = new TestClient(baseUrl);
+    await user.signUpFresh("ws-origin");
+    const { status, body } = await refusal(track(user.webSocket(undefined, { origin: EVIL_ORIGIN })));
+    expect(status).toBe(403);
+    expect(body.error.code).toBe("forbidden");
+  });
+
+  it("refuses a cursor it never issued with 400", async () => {
+    const user = new TestClient(baseUrl);
+    await user.signUpFresh("ws-cursor");
+    const { status, body } = await refusal(track(user.webSocket("/api/realtime/ws?cursor=-1")));
+    expect(status).toBe(400);
+    expect(body.error.code).toBe("invalid_request");
+  });
+
+  it("sends the state at once, then each message live as a text frame of type unread", async () => {
+    const admin = await adminClient();
+    const user = new TestClient(baseUrl);
+    const me = await user.signUpFresh("ws-live");
+    const ws = track(user.webSocket());
+    const frames: string[] = [];
+    ws.on("message", (d: Buffer, isBinary: boolean) => {
+      expect(isBinary).toBe(false);
+      frames.push(d.toString());
+    });
+    const stream = collectWs(ws);
+    expect(await stream.next()).toEqual({ unreadCount: 0, cursor: expect.stringMatching(/^\d+$/) });
+    expect(JSON.parse(frames[0]!)).toMatchObject({ type: "unread", unreadCount: 0 });
+
+    expect((await sendMessage(admin, [me.email], "Over the socket")).status).toBe(201);
+    const live = await stream.next((e) => e.notification?.title === "Over the socket");
+    expect(live.unreadCount).toBe(1);
+    expect(Number(live.cursor)).toBeGreaterThan(Number(stream.events[0]!.cursor));
+
+    // A read elsewhere reaches the socket as a count-only event.
+    const read = await user.fetch(`/api/notifications/${live.notification!.id}`, { method: "PATCH", json: { read: true } });
+    expect(read.status).toBe(200);
+    const after = await stream.next((e) => e.unreadCount === 0 && !e.notification && e.cursor === live.cursor);
+    expect(stream.events.indexOf(after)).toBeGreaterThan(stream.events.indexOf(live));
+  });
+
+  it("resumes from ?cursor= with every missed message once, in order, then the count", async () => {
+    const admin = await adminClient();
+    const user = new TestClient(baseUrl);
+    const me = await user.signUpFresh("ws-resume");
+    const first = track(user.webSocket());
+    const s1 = collectWs(first);
+    const { cursor } = await s1.next();
+    first.close();
+    await closed(first);
+
+    for (let i = 1; i <= 5; i++) expect((await sendMessage(admin, [me.email], `missed ${i}`)).status).toBe(201);
+
+    const second = track(user.webSocket(`/api/realtime/ws?cursor=${cursor}`));
+    const s2 = collectWs(second);
+    await s2.next((e) => !e.notification);
+    const titles = s2.events.filter((e) => e.notification).map((e) => e.notification!.title);
+    expect(titles).toEqual(["missed 1", "missed 2", "missed 3", "missed 4", "missed 5"]);
+    expect(s2.events.at(-1)).toEqual({ unreadCount: 5, cursor: s2.events.at(-2)!.cursor });
+  });
+
+  it("answers pings, and a message from the client is harmless", async () => {
+    const user = new TestClient(baseUrl);
+    await user.signUpFresh("ws-ping");
+    const ws = track(user.webSocket());
+    const stream = collectWs(ws);
+    await stream.next();
+    const pong = new Promise<void>((resolve) => ws.once("pong", () => resolve()));
+    ws.ping();
+    await pong;
+    ws.send("hello");
+    ws.send(JSON.stringify({ type: "whatever" }));
+    // Still open and still serving: a read-all reaches it.
+    expect((await user.fetch("/api/notifications/read-all", { method: "POST" })).status).toBe(200);
+    expect(ws.readyState).toBe(WebSocket.OPEN);
+  });
+
+  it("drops a client that stops reading, while another client of the same user keeps receiving", async () => {
+    const admin = await adminClient();
+    const user = new TestClient(baseUrl);
+    const me = await user.signUpFresh("ws-slow");
+    // About 9 MB of backlog: loopback socket buffers absorb about 4 MB before the server's own buffer grows past 1 MiB.
+    const rows = 1000;
+    const body = "x".repeat(9000);
+    await testDb().notification.createMany({
+      data: Array.from({ length: rows }, (_, i) => ({ userId: me.id, kind: "message", title: `bulk ${i}`, body })),
+    });
+
+    const healthy = track(user.webSocket());
+    const hs = collectWs(healthy);
+    await hs.next((e) => !e.notification);
+
+    // A raw client that completes the handshake, asks for the whole history, and never reads.
+    const url = new URL(baseUrl);
+    const slow = net.connect(Number(url.port), url.hostname);
+    await new Promise<void>((resolve) => slow.once("connect", () => resolve()));
+    slow.pause();
+    slow.write(
+      [
+        "GET /api/realtime/ws?cursor=0 HTTP/1.1",
+        `Host: ${url.host}`,
+        "Upgrade: websocket",
+        "Connection: Upgrade",
+        "Sec-WebSocket-Version: 13",
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+        `Origin: ${baseUrl}`,
+        `Cookie: ${user.cookieHeader()}`,
+        "",
+        "",
+      ].join("\r\n"),
+    );
+
+    // The healthy socket keeps getting live messages while the slow one is stuck.
+    expect((await sendMessage(admin, [me.email], "still flowing")).status).toBe(201);
+    await hs.next((e) => e.notification?.title === "still flowing");
+
+    // Now read what the server had sent the slow client: it ends well short of the full replay.
+    let received = 0;
+    const ended = new Promise<void>((resolve) => {
+      slow.on("data", (c: Buffer) => (received += c.length));
+      slow.on("close", () => resolve());
+      slow.on("error", () => resolve());
+    });
+    slow.resume();
+    await ended;
+    expect(received).toBeGreaterThan(0);
+    expect(received).toBeLessThan(rows * 9000);
+    expect(healthy.readyState).toBe(WebSocket.OPEN);
+  });
+});

@@ -1,0 +1,136 @@
+// The WebSocket encoding over the hub, served by server.ts (Next route handlers cannot upgrade).
+// No `server-only` marker: server.ts runs outside Next's bundler. The hub itself is the one Next's
+// instrumentation created (see lib/server/singleton.ts), so every transport shares one core.
+import type { IncomingMessage } from "node:http";
+import type { Duplex } from "node:stream";
+import { WebSocket, WebSocketServer } from "ws";
+import { userFromCookieHeader } from "@/lib/auth/session-token";
+import { AppError, errorBody } from "@/lib/http/errors";
+import { originAllowed } from "@/lib/http/origin";
+import { cursorParam } from "@/lib/notifications/cursor";
+import type { UnreadEvent } from "@/lib/notifications/dto";
+import type { Connection, Hub } from "../hub";
+
+export const WS_PATH = "/api/realtime/ws";
+export const PING_MS = 25_000;
+/** A client whose unsent frames exceed this is dropped, never allowed to grow memory or stall a broadcast. */
+export const MAX_BUFFERED_BYTES = 1024 * 1024;
+/** Close codes: 1012 "service restart" tells the client to reconnect (elsewhere, when load balanced). */
+export const CLOSE_RECONNECT = 1012;
+export const CLOSE_TOO_SLOW = 1013;
+
+export function encodeFrame(event: UnreadEvent): string {
+  return JSON.stringify({ type: "unread", ...event });
+}
+
+type Options = {
+  /** The process's hub; undefined until Next has started. */
+  hub: () => Hub | undefined;
+  pingMs?: number;
+  maxBufferedBytes?: number;
+};
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+const REASONS: Record<number, string> = {
+  400: "Bad Request",
+  401: "Unauthorized",
+  403: "Forbidden",
+  429: "Too Many Requests",
+  503: "Service Unavailable",
+};
+
+/** Refuses an upgrade with a plain HTTP answer in the contract's error shape. */
+function refuse(socket: Duplex, error: AppError, extraHeaders: Record<string, string> = {}): void {
+  if (socket.destroyed) return;
+  const body = JSON.stringify(errorBody(error));
+  const head = [
+    `HTTP/1.1 ${error.status} ${REASONS[error.status] ?? "Error"}`,
+    "Content-Type: application/json",
+    `Content-Length: ${Buffer.byteLength(body)}`,
+    "Connection: close",
+    ...Object.entries(extraHeaders).map(([k, v]) => `${k}: ${v}`),
+  ];
+  socket.end(`${head.join("\r\n")}\r\n\r\n${body}`);
+}
+
+export function createWsEndpoint(opts: Options) {
+  const maxBuffered = opts.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 4096, perMessageDeflate: false });
+  const alive = new WeakMap<WebSocket, boolean>();
+
+  // One timer pings every client; a client that did not answer the previous ping is dropped.
+  const pinger = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      ws.ping();
+    }
+  }, opts.pingMs ?? PING_MS);
+  pinger.unref();
+
+  function attach(ws: WebSocket, hub: Hub, userId: string, cursor: number | null): void {
+    alive.set(ws, true);
+    const dropIfSlow = () => {
+      if (ws.bufferedAmount <= maxBuffered) return false;
+      ws.terminate();
+      return true;
+    };
+    const conn: Connection = hub.connect(userId, cursor, "ws", {
+      send(event) {
+        if (ws.readyState !== WebSocket.OPEN || dropIfSlow()) return;
+        ws.send(encodeFrame(event));
+        dropIfSlow();
+      },
+      close() {
+        if (ws.readyState === WebSocket.OPEN) ws.close(CLOSE_RECONNECT, "reconnect");
+      },
+    });
+    ws.on("pong", () => alive.set(ws, true));
+    // The protocol is server → client only; anything the client sends just proves it is alive.
+    ws.on("message", () => alive.set(ws, true));
+    ws.on("error", () => ws.terminate());
+    ws.on("close", () => hub.disconnect(conn));
+  }
+
+  async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on("error", () => socket.destroy());
+    try {
+      // Browsers always send Origin on a WebSocket handshake: a foreign one is a cross-site hijack attempt.
+      if (!originAllowed((name) => header(req, name))) throw new AppError("forbidden", "Cross-site WebSocket connections are refused.");
+      const user = await userFromCookieHeader(header(req, "cookie"));
+      if (!user) throw new AppError("unauthenticated");
+      const raw = new URL(req.url ?? "/", "http://localhost").searchParams.get("cursor") || undefined;
+      const parsed = cursorParam.optional().safeParse(raw);
+      if (!parsed.success) {
+        throw new AppError("invalid_request", "The cursor is not one this server issued.", { fields: { cursor: "Not a cursor this server issued." } });
+      }
+      const hub = opts.hub();
+      if (!hub) throw new AppError("unavailable", "The server is still starting.");
+      if (hub.atCapacity(user.id)) throw new AppError("rate_limited", "Too many live connections for this account.");
+      if (socket.destroyed) return;
+      const cursor = parsed.data ?? null;
+      wss.handleUpgrade(req, socket, head, (ws) => attach(ws, hub, user.id, cursor));
+    } catch (e) {
+      const error = e instanceof AppError ? e : new AppError("internal");
+      if (!(e instanceof AppError)) console.error("[ws] upgrade failed", e);
+      refuse(socket, error, error.status === 429 || error.status === 503 ? { "Retry-After": "5" } : {});
+    }
+  }
+
+  return {
+    handleUpgrade,
+    clientCount: () => wss.clients.size,
+    /** Tells every client to reconnect elsewhere and stops the pinger. */
+    close(): void {
+      clearInterval(pinger);
+      for (const ws of wss.clients) ws.close(CLOSE_RECONNECT, "restarting");
+    },
+  };
+}
