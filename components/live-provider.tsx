@@ -1,21 +1,57 @@
 "use client";
 import { createContext, useCallback, useContext, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { useTranslations } from "use-intl";
-import { LiveClient, type LiveListener, type LiveSnapshot } from "@/lib/client/live";
+import { DEFAULT_AUTO_ORDER, LiveClient, type LiveListener, WS_FIRST_ORDER } from "@/lib/client/live";
+import { SharedLive, type SharedSnapshot } from "@/lib/client/tabs";
+import { PREFERENCES, type Preference } from "@/lib/client/transports";
 
-const LiveContext = createContext<LiveClient | null>(null);
+const LiveContext = createContext<SharedLive | null>(null);
+const PREFERENCE_KEY = "notif-live-transport";
 
-function useClient(): LiveClient {
+function storedPreference(): Preference {
+  try {
+    const v = window.localStorage.getItem(PREFERENCE_KEY);
+    return PREFERENCES.find((p) => p === v) ?? "auto";
+  } catch {
+    return "auto";
+  }
+}
+
+async function signedIn(): Promise<boolean> {
+  try {
+    const res = await fetch("/api/notifications/unread-count", { cache: "no-store" });
+    return res.status !== 401;
+  } catch {
+    return true; // the network is down, not the session
+  }
+}
+
+function toLogin(): void {
+  window.location.assign(`/login?callbackUrl=${encodeURIComponent(window.location.pathname)}`);
+}
+
+function useClient(): SharedLive {
   const client = useContext(LiveContext);
   if (!client) throw new Error("LiveProvider is missing");
   return client;
 }
 
-export function useLive(): LiveSnapshot & { setCount(n: number): void } {
+export function useLive(): SharedSnapshot & { setCount(n: number): void; setPreference(p: Preference): void } {
   const client = useClient();
   const snap = useSyncExternalStore(client.subscribe, client.getSnapshot, client.getSnapshot);
   const setCount = useCallback((n: number) => client.setCount(n), [client]);
-  return { ...snap, setCount };
+  const setPreference = useCallback(
+    (p: Preference) => {
+      try {
+        window.localStorage.setItem(PREFERENCE_KEY, p);
+      } catch {
+        // private mode: the choice lasts for this page only
+      }
+      client.setPreference(p);
+    },
+    [client],
+  );
+  return { ...snap, setCount, setPreference };
 }
 
 /** Calls `listener` for every live event (the latest listener, without resubscribing). */
@@ -46,7 +82,7 @@ function useTitleCount(count: number | null): void {
 }
 
 /** Politely announces new notifications to screen readers. */
-function LiveAnnouncer({ client }: { client: LiveClient }) {
+function LiveAnnouncer({ client }: { client: SharedLive }) {
   const t = useTranslations("live");
   const [message, setMessage] = useState("");
   useEffect(
@@ -63,9 +99,32 @@ function LiveAnnouncer({ client }: { client: LiveClient }) {
   );
 }
 
-export function LiveProvider({ children }: { children: React.ReactNode }) {
-  const [client] = useState(() => new LiveClient());
+type ProviderProps = {
+  children: React.ReactNode;
+  /** The signed-in user: tabs share a connection only within one account. */
+  userId: string;
+  /** "ws": WebSocket first in Auto (LIVE_DEFAULT_TRANSPORT). */
+  defaultTransport: "sse" | "ws";
+};
+
+export function LiveProvider({ children, userId, defaultTransport }: ProviderProps) {
+  const [client] = useState(
+    () =>
+      new SharedLive(
+        userId,
+        (preference) =>
+          new LiveClient({
+            preference,
+            autoOrder: defaultTransport === "ws" ? WS_FIRST_ORDER : DEFAULT_AUTO_ORDER,
+            onUnauthorized: toLogin,
+            checkSignedIn: signedIn,
+          }),
+        "auto",
+      ),
+  );
   useEffect(() => {
+    // After hydration, so the server's and the browser's first render agree.
+    client.setPreference(storedPreference());
     client.start();
     return () => client.stop();
   }, [client]);

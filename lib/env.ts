@@ -24,6 +24,8 @@ const schema = z.object({
   /** Extra origins allowed to send cookie-authenticated mutations, comma separated. */
   ALLOWED_ORIGINS: z.string().default(""),
   DATA_DIR: z.string().default("data"),
+  /** The browser's first choice in "Auto": SSE (then long-polling, then polling), or WebSocket before them. */
+  LIVE_DEFAULT_TRANSPORT: z.enum(["sse", "ws"]).default("sse"),
 });
 
 export type Env = z.infer<typeof schema>;

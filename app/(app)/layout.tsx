@@ -4,6 +4,7 @@ import { Bell } from "@/components/bell";
 import { LiveProvider } from "@/components/live-provider";
 import { LiveStatus } from "@/components/live-status";
 import { requirePageUser } from "@/lib/auth/page-session";
+import { env } from "@/lib/env";
 import { getTranslator } from "@/i18n/server";
 
 /** Every signed-in page: the header with the live bell. */
@@ -11,7 +12,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   const user = await requirePageUser("/inbox");
   const { t } = await getTranslator();
   return (
-    <LiveProvider>
+    <LiveProvider userId={user.id} defaultTransport={env.LIVE_DEFAULT_TRANSPORT}>
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:p-2">
         {t("app.skip")}
       </a>
