@@ -2,6 +2,7 @@
 // (only auth.spec.ts types into the login form), and an admin API client to send messages.
 import { test as base, expect, type APIRequestContext, type BrowserContext, type Page } from "@playwright/test";
 import { encode } from "next-auth/jwt";
+import Database from "better-sqlite3";
 import { randomUUID } from "node:crypto";
 
 export const AUTH_SECRET = "test-secret-test-secret-test-secret";
@@ -44,6 +45,15 @@ export class AdminApi {
     });
     expect(res.status(), await res.text()).toBe(201);
   }
+
+  /** Open live connections on the server, over all transports (from /api/metrics). */
+  async liveConnections(): Promise<number> {
+    const res = await this.request.get(`${this.baseURL}/api/metrics`, { headers: { cookie: this.cookie } });
+    expect(res.status()).toBe(200);
+    let total = 0;
+    for (const m of (await res.text()).matchAll(/^notif_live_connections\{transport="\w+"\} (\d+)$/gm)) total += Number(m[1]);
+    return total;
+  }
 }
 
 export async function adminApi(request: APIRequestContext, baseURL: string): Promise<AdminApi> {
@@ -57,6 +67,30 @@ export async function adminApi(request: APIRequestContext, baseURL: string): Pro
   const cookie = state.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
   expect(cookie).toContain("session-token");
   return new AdminApi(request, baseURL, cookie);
+}
+
+/** Writes `message` rows straight into a server's SQLite file (a backend writing while the server is down). */
+export function insertMessages(dbFile: string, userId: string, titles: string[]): void {
+  const db = new Database(dbFile);
+  const insert = db.prepare("INSERT INTO Notification (id, userId, kind, title, body, createdAt) VALUES (?, ?, 'message', ?, 'sent while away', ?)");
+  db.transaction(() => {
+    for (const title of titles) insert.run(`c${randomUUID().replace(/-/g, "").slice(0, 24)}`, userId, title, new Date().toISOString());
+  })();
+  db.close();
+}
+
+/** The transport a page's live indicator shows, once it is live. */
+export async function expectLive(page: Page, transport?: string, timeout = 15_000): Promise<void> {
+  const status = page.getByTestId("live-status");
+  await expect(status).toHaveAttribute("data-status", "live", { timeout });
+  if (transport) await expect(status).toHaveAttribute("data-transport", transport, { timeout });
+}
+
+/** Collects uncaught exceptions of a page made outside the `page` fixture; assert it stays empty. */
+export function pageErrors(page: Page): Error[] {
+  const errors: Error[] = [];
+  page.on("pageerror", (e) => errors.push(e));
+  return errors;
 }
 
 export function bell(page: Page) {
