@@ -25,6 +25,9 @@ export default async function AppLayout({ children }: { children: React.ReactNod
             <Link href="/inbox" className="hover:underline">
               {t("nav.inbox")}
             </Link>
+            <Link href="/lab" className="hover:underline">
+              {t("nav.lab")}
+            </Link>
           </nav>
           <div className="ml-auto flex items-center gap-3">
             <LiveStatus />
