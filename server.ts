@@ -1,5 +1,5 @@
 // The custom server: Next's request handler, the WebSocket upgrade path, graceful shutdown.
-import { createServer, type IncomingMessage } from "node:http";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
 import next from "next";
 import { env } from "./lib/env";
@@ -27,6 +27,7 @@ function clientAddress(req: IncomingMessage): string {
 }
 
 const server = createServer();
+let stopping = false;
 // Next attaches its own `upgrade` listener to `httpServer` on the first request, and that listener ends
 // any upgrade whose path matches a route (our `app/api/[...path]` catch-all matches the WebSocket path).
 // So Next gets a server of its own that never listens, and we hand it only the upgrades that are its
@@ -49,7 +50,15 @@ function undecodableApiPath(url: string | undefined): boolean {
   }
 }
 
+/** While draining, a keep-alive socket can still carry a new request (a reconnecting stream): send it elsewhere. */
+function refuseWhileStopping(res: ServerResponse): void {
+  const body = JSON.stringify(errorBody(new AppError("unavailable", "The server is restarting. Try again shortly.")));
+  res.writeHead(503, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "Retry-After": "1", Connection: "close" });
+  res.end(body);
+}
+
 server.on("request", (req, res) => {
+  if (stopping) return refuseWhileStopping(res);
   // The client address Next sees is ours, never one a client made up.
   req.headers[CLIENT_IP_HEADER] = clientAddress(req);
   if (undecodableApiPath(req.url)) {
@@ -63,12 +72,13 @@ server.on("request", (req, res) => {
 
 server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
   const path = (req.url ?? "").split("?")[0];
-  if (path === WS_PATH) void websockets.handleUpgrade(req, socket, head);
+  if (stopping) {
+    socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n");
+  } else if (path === WS_PATH) void websockets.handleUpgrade(req, socket, head);
   // Every other upgrade (dev HMR) is Next's: pass it on untouched.
   else nextUpgrades.emit("upgrade", req, socket, head);
 });
 
-let stopping = false;
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
