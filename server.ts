@@ -5,6 +5,8 @@ import next from "next";
 import { env } from "./lib/env";
 import { CLIENT_IP_HEADER } from "./lib/http/client-ip";
 import { AppError, errorBody } from "./lib/http/errors";
+import { routeLabel } from "./lib/http/route-label";
+import type { Metrics } from "./lib/metrics";
 import type { Hub } from "./lib/realtime/hub";
 import { createWsEndpoint, WS_PATH } from "./lib/realtime/transports/ws";
 import { runShutdown } from "./lib/server/lifecycle";
@@ -57,7 +59,23 @@ function refuseWhileStopping(res: ServerResponse): void {
   res.end(body);
 }
 
+const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
+/** Streams stay open by design: their duration would drown every other route's. */
+const LONG_LIVED = new Set(["/api/realtime/sse", "/api/realtime/poll"]);
+
+/** HTTP requests by route template and status, into the registry Next's bundle created. */
+function record(method: string | undefined, route: string, status: number, startedAt: number | null): void {
+  const m = registered<Metrics>("metrics");
+  if (!m) return;
+  m.httpRequests.inc({ route, method: method && METHODS.has(method) ? method : "other", status: String(status) });
+  if (startedAt !== null && !LONG_LIVED.has(route)) m.httpDuration.observe({ route }, (performance.now() - startedAt) / 1000);
+}
+
 server.on("request", (req, res) => {
+  const startedAt = performance.now();
+  const route = routeLabel(req.url);
+  // "close" fires for finished and aborted responses alike, once.
+  res.once("close", () => record(req.method, route, res.statusCode, res.writableFinished ? startedAt : null));
   if (stopping) return refuseWhileStopping(res);
   // The client address Next sees is ours, never one a client made up.
   req.headers[CLIENT_IP_HEADER] = clientAddress(req);
@@ -74,9 +92,12 @@ server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
   const path = (req.url ?? "").split("?")[0];
   if (stopping) {
     socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n");
-  } else if (path === WS_PATH) void websockets.handleUpgrade(req, socket, head);
-  // Every other upgrade (dev HMR) is Next's: pass it on untouched.
-  else nextUpgrades.emit("upgrade", req, socket, head);
+  } else if (path === WS_PATH) {
+    void websockets.handleUpgrade(req, socket, head).then((status) => record(req.method, WS_PATH, status, null));
+  } else {
+    // Every other upgrade (dev HMR) is Next's: pass it on untouched.
+    nextUpgrades.emit("upgrade", req, socket, head);
+  }
 });
 
 async function shutdown(signal: string): Promise<void> {

@@ -1,5 +1,6 @@
 // Its own server, so the connection gauge is not disturbed by other test files' streams.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 import { collect, collectWs, sendMessage, TestClient } from "@/test/client";
 import { startServer, type TestServer } from "@/test/server-harness";
 
@@ -79,5 +80,28 @@ describe("GET /api/metrics", () => {
     ws.close();
     await expect.poll(async () => gauge(await scrape(), "poll"), { timeout: 5000 }).toBe(poll0);
     await expect.poll(async () => gauge(await scrape(), "ws"), { timeout: 5000 }).toBe(ws0);
+  });
+
+  it("counts HTTP requests by route template and status, WebSocket handshakes included", async () => {
+    const user = new TestClient(server.baseUrl);
+    await user.signUpFresh("metrics-http");
+    expect((await user.fetch("/api/notifications")).status).toBe(200);
+    expect((await user.fetch("/api/notifications/no-such-id", { method: "PATCH", json: { read: true } })).status).toBe(404);
+    const ws = new WebSocket(`${server.baseUrl.replace(/^http/, "ws")}/api/realtime/ws`);
+    await new Promise<void>((resolve) => {
+      ws.on("unexpected-response", () => resolve());
+      ws.on("error", () => resolve());
+    });
+    const count = (text: string, labels: string) => {
+      const line = text.split("\n").find((l) => l.startsWith(`notif_http_requests_total{${labels}}`));
+      return line ? Number(line.split(" ").at(-1)) : 0;
+    };
+    await expect.poll(async () => count(await scrape(), 'route="/api/notifications",method="GET",status="200"')).toBeGreaterThanOrEqual(1);
+    const text = await scrape();
+    expect(count(text, 'route="/api/notifications/[id]",method="PATCH",status="404"')).toBeGreaterThanOrEqual(1);
+    expect(count(text, 'route="/api/realtime/ws",method="GET",status="401"')).toBeGreaterThanOrEqual(1);
+    // The raw id never becomes a label value.
+    expect(text).not.toContain("no-such-id");
+    expect(text).toMatch(/^notif_http_request_duration_seconds_count\{route="\/api\/notifications"\} [1-9]\d*$/m);
   });
 });

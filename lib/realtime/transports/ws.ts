@@ -99,7 +99,8 @@ export function createWsEndpoint(opts: Options) {
     ws.on("close", () => hub.disconnect(conn));
   }
 
-  async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+  /** Resolves to the HTTP status of the handshake: 101, or the refusal's. */
+  async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<number> {
     socket.on("error", () => socket.destroy());
     try {
       // Browsers always send Origin on a WebSocket handshake: a foreign one is a cross-site hijack attempt.
@@ -114,13 +115,15 @@ export function createWsEndpoint(opts: Options) {
       const hub = opts.hub();
       if (!hub) throw new AppError("unavailable", "The server is still starting.");
       if (hub.atCapacity(user.id)) throw new AppError("rate_limited", "Too many live connections for this account.");
-      if (socket.destroyed) return;
+      if (socket.destroyed) return 499;
       const cursor = parsed.data ?? null;
       wss.handleUpgrade(req, socket, head, (ws) => attach(ws, hub, user.id, cursor));
+      return 101;
     } catch (e) {
       const error = e instanceof AppError ? e : new AppError("internal");
       if (!(e instanceof AppError)) console.error("[ws] upgrade failed", e);
       refuse(socket, error, error.status === 429 || error.status === 503 ? { "Retry-After": "5" } : {});
+      return error.status;
     }
   }
 
