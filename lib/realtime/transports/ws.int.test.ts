@@ -122,9 +122,11 @@ describe("WebSocket /api/realtime/ws", () => {
     const admin = await adminClient();
     const user = new TestClient(baseUrl);
     const me = await user.signUpFresh("ws-slow");
-    // About 9 MB of backlog: loopback socket buffers absorb about 4 MB before the server's own buffer grows past 1 MiB.
-    const rows = 1000;
-    const body = "x".repeat(9000);
+    // About 48 MB of backlog, written straight to the database (the API caps bodies at 10,000 characters):
+    // loopback socket buffers here can absorb up to tcp_wmem max + tcp_rmem max (4 + 32 MB) before the
+    // server's own buffer starts to grow, and only then does the 1 MiB bound apply.
+    const rows = 480;
+    const body = "x".repeat(100_000);
     await testDb().notification.createMany({
       data: Array.from({ length: rows }, (_, i) => ({ userId: me.id, kind: "message", title: `bulk ${i}`, body })),
     });
@@ -134,10 +136,29 @@ describe("WebSocket /api/realtime/ws", () => {
     await hs.next((e) => !e.notification);
 
     // A raw client that completes the handshake, asks for the whole history, and never reads.
+    const wsGauge = async () => {
+      const text = await (await admin.fetch("/api/metrics")).text();
+      return Number(/^notif_live_connections\{transport="ws"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+    };
+    const before = await wsGauge(); // includes the healthy socket
+
+    // A raw client that completes the handshake, asks for the whole history, and then never reads.
     const url = new URL(baseUrl);
     const slow = net.connect(Number(url.port), url.hostname);
     await new Promise<void>((resolve) => slow.once("connect", () => resolve()));
-    slow.pause();
+    let received = 0;
+    let head = "";
+    const handshake = new Promise<void>((resolve) => {
+      const onData = (c: Buffer) => {
+        received += c.length;
+        head += c.toString("latin1");
+        if (!head.includes("\r\n\r\n")) return;
+        slow.off("data", onData);
+        slow.pause();
+        resolve();
+      };
+      slow.on("data", onData);
+    });
     slow.write(
       [
         "GET /api/realtime/ws?cursor=0 HTTP/1.1",
@@ -152,13 +173,17 @@ describe("WebSocket /api/realtime/ws", () => {
         "",
       ].join("\r\n"),
     );
+    await handshake;
+    // The server registers the socket with the hub as it writes the 101, so the gauge was before + 1 by now.
+    expect(head).toMatch(/^HTTP\/1\.1 101 /);
 
-    // The healthy socket keeps getting live messages while the slow one is stuck.
+    // The replay overflows the bound while the client is not reading: the server drops it...
+    await expect.poll(wsGauge, { timeout: 20_000 }).toBe(before);
+    // ...while the healthy socket keeps getting live messages.
     expect((await sendMessage(admin, [me.email], "still flowing")).status).toBe(201);
     await hs.next((e) => e.notification?.title === "still flowing");
 
-    // Now read what the server had sent the slow client: it ends well short of the full replay.
-    let received = 0;
+    // Reading now gets what the kernel held, then the end: well short of the full replay.
     const ended = new Promise<void>((resolve) => {
       slow.on("data", (c: Buffer) => (received += c.length));
       slow.on("close", () => resolve());
@@ -167,7 +192,7 @@ describe("WebSocket /api/realtime/ws", () => {
     slow.resume();
     await ended;
     expect(received).toBeGreaterThan(0);
-    expect(received).toBeLessThan(rows * 9000);
+    expect(received).toBeLessThan(rows * body.length);
     expect(healthy.readyState).toBe(WebSocket.OPEN);
   });
 });
