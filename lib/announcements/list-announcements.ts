@@ -1,0 +1,75 @@
+import "server-only";
+import { z } from "zod";
+import { db } from "@/lib/db/client";
+import { idParam } from "@/lib/notifications/schemas";
+import type { Audience } from "./schemas";
+
+export const listAnnouncementsQuery = z.object({
+  cursor: idParam.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export type AnnouncementItem = {
+  id: string;
+  title: string;
+  audience: Audience;
+  publishAt: string;
+  publishedAt: string | null;
+  createdBy: string;
+  recipientCount: number;
+  readCount: number;
+};
+
+const idsSchema = z.array(z.string());
+
+/** The history, newest first, with read counts from one grouped query per page. */
+export async function listAnnouncements(query: z.infer<typeof listAnnouncementsQuery>): Promise<{ items: AnnouncementItem[]; nextCursor: string | null }> {
+  const rows = await db.announcement.findMany({
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: query.limit + 1,
+    ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
+    select: {
+      id: true,
+      title: true,
+      audienceType: true,
+      audienceRole: true,
+      recipientIds: true,
+      publishAt: true,
+      publishedAt: true,
+      recipientCount: true,
+      createdBy: { select: { email: true } },
+    },
+  });
+  const page = rows.slice(0, query.limit);
+  const ids = page.map((r) => r.id);
+  const reads = await db.notification.groupBy({
+    by: ["announcementId"],
+    where: { announcementId: { in: ids }, readAt: { not: null } },
+    _count: { _all: true },
+  });
+  const readCount = new Map(reads.map((r) => [r.announcementId, r._count._all]));
+
+  const recipientIds = new Map(page.map((r) => [r.id, r.audienceType === "users" ? idsSchema.parse(JSON.parse(r.recipientIds)) : []]));
+  const users = await db.user.findMany({ where: { id: { in: [...new Set([...recipientIds.values()].flat())] } }, select: { id: true, email: true } });
+  const emailOf = new Map(users.map((u) => [u.id, u.email]));
+
+  const items = page.map((r): AnnouncementItem => {
+    const audience: Audience =
+      r.audienceType === "all"
+        ? { type: "all" }
+        : r.audienceType === "role"
+          ? { type: "role", role: r.audienceRole === "admin" ? "admin" : "user" }
+          : { type: "users", emails: (recipientIds.get(r.id) ?? []).flatMap((id) => emailOf.get(id) ?? []) };
+    return {
+      id: r.id,
+      title: r.title,
+      audience,
+      publishAt: r.publishAt.toISOString(),
+      publishedAt: r.publishedAt?.toISOString() ?? null,
+      createdBy: r.createdBy.email,
+      recipientCount: r.recipientCount,
+      readCount: readCount.get(r.id) ?? 0,
+    };
+  });
+  return { items, nextCursor: rows.length > query.limit ? page.at(-1)!.id : null };
+}

@@ -1,0 +1,19 @@
+import "server-only";
+import { z } from "zod";
+import { db } from "@/lib/db/client";
+import { AppError } from "@/lib/http/errors";
+import { hub } from "@/lib/realtime";
+
+const idsSchema = z.array(z.string());
+
+/**
+ * Withdraws an announcement: its rows leave every inbox (they cascade with it), and every recipient's
+ * connections get the corrected count live. A scheduled one that has not gone out never will.
+ */
+export async function withdrawAnnouncement(id: string): Promise<void> {
+  const row = await db.announcement.findUnique({ where: { id }, select: { recipientIds: true } });
+  if (!row) throw new AppError("not_found", "No such announcement.");
+  const deleted = await db.announcement.deleteMany({ where: { id } });
+  if (deleted.count === 0) throw new AppError("not_found", "No such announcement.");
+  hub.publish(idsSchema.parse(JSON.parse(row.recipientIds)));
+}
