@@ -24,8 +24,12 @@ const schema = z.object({
   /** Extra origins allowed to send cookie-authenticated mutations, comma separated. */
   ALLOWED_ORIGINS: z.string().default(""),
   DATA_DIR: z.string().default("data"),
+  /** Sign-ups allowed per client address per 10 minutes. */
+  SIGNUP_LIMIT_PER_10_MIN: z.coerce.number().int().min(1).default(100),
   /** The browser's first choice in "Auto": SSE (then long-polling, then polling), or WebSocket before them. */
   LIVE_DEFAULT_TRANSPORT: z.enum(["sse", "ws"]).default("sse"),
+  /** Requests each API key may make to /api/v1 per minute (429 beyond). */
+  API_KEY_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
 });
 
 export type Env = z.infer<typeof schema>;

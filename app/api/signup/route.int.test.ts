@@ -1,9 +1,10 @@
-// Mind the budget: the server allows 100 sign-ups per address per 10 minutes, and every test
-// file shares it, so this file spends about a dozen.
+// The shared integration server lifts the per-address sign-up limit (every test file signs users
+// up from one address); the limit itself is tested at the end on a server of its own.
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { baseUrl, bigJson, EVIL_ORIGIN, expectError } from "@/test/api";
 import { TestClient } from "@/test/client";
+import { startServer } from "@/test/server-harness";
 
 const freshEmail = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}@test.example`;
 
@@ -94,6 +95,24 @@ describe("POST /api/signup", () => {
       expect(res.status, `${body.slice(0, 40)} → ${res.status} ${text}`).toBeLessThan(500);
       expect(res.status).toBeGreaterThanOrEqual(400);
       expect(JSON.parse(text)).toEqual({ error: expect.objectContaining({ code: expect.any(String), message: expect.any(String) }) });
+    }
+  });
+});
+
+describe("the sign-up limit per address", () => {
+  it("refuses the address's next sign-up with 429 and Retry-After once the limit is spent", async () => {
+    const server = await startServer({ env: { SIGNUP_LIMIT_PER_10_MIN: "3" } });
+    try {
+      const at = (body: unknown) =>
+        fetch(`${server.baseUrl}/api/signup`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      for (let i = 0; i < 3; i++) {
+        expect((await at({ email: freshEmail("limit"), password: "password123", name: "Limit" })).status).toBe(201);
+      }
+      const refused = await at({ email: freshEmail("limit"), password: "password123", name: "Limit" });
+      await expectError(refused, 429, "rate_limited");
+      expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    } finally {
+      await server.stop();
     }
   });
 });
