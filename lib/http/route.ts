@@ -1,8 +1,10 @@
 import "server-only";
+import { type ApiKeyPrincipal, apiKeyLimiter, authenticateApiKey } from "@/lib/api-keys/api-keys";
 import { type SessionUser, userFromCookieHeader } from "@/lib/auth/session-token";
 import { db } from "@/lib/db/client";
 import { AppError, errorResponse } from "./errors";
 import { originAllowed } from "./origin";
+import { consumeOrThrow } from "./rate-limit";
 
 type RouteContext<P> = { params: Promise<P> };
 type Handler<P, U> = (ctx: { req: Request; params: P; user: U }) => Promise<Response>;
@@ -29,10 +31,27 @@ export async function requireAdmin(req: Request): Promise<SessionUser> {
   return { ...user, role: "admin" };
 }
 
-function wrap<P, U>(auth: (req: Request) => Promise<U>, handler: Handler<P, U>) {
+/**
+ * A backend's `Authorization: Bearer <api key>` (no cookies), then one point of that key's rate
+ * limit. 401 carries `WWW-Authenticate: Bearer` (RFC 6750).
+ */
+export async function requireApiKey(req: Request): Promise<ApiKeyPrincipal> {
+  const header = req.headers.get("authorization");
+  const key = await authenticateApiKey(header);
+  if (!key) {
+    const challenge = header ? 'Bearer realm="api", error="invalid_token"' : 'Bearer realm="api"';
+    throw new AppError("unauthenticated", "A valid API key is required (Authorization: Bearer <key>).", {
+      headers: { "WWW-Authenticate": challenge },
+    });
+  }
+  await consumeOrThrow(apiKeyLimiter(), key.id);
+  return key;
+}
+
+function wrap<P, U>(auth: (req: Request) => Promise<U>, handler: Handler<P, U>, opts: { sameOrigin: boolean } = { sameOrigin: true }) {
   return async (req: Request, context: RouteContext<P>): Promise<Response> => {
     try {
-      assertSameOrigin(req);
+      if (opts.sameOrigin) assertSameOrigin(req);
       const user = await auth(req);
       return await handler({ req, params: await context.params, user });
     } catch (e) {
@@ -46,3 +65,6 @@ export const withUser = <P = Record<string, never>>(handler: Handler<P, SessionU
 export const withAdmin = <P = Record<string, never>>(handler: Handler<P, SessionUser>) => wrap(requireAdmin, handler);
 export const withPublic = <P = Record<string, never>>(handler: Handler<P, null>) =>
   wrap(async () => null, handler);
+/** Server-to-server: bearer API key, no cookie and so no same-origin check. */
+export const withApiKey = <P = Record<string, never>>(handler: Handler<P, ApiKeyPrincipal>) =>
+  wrap(requireApiKey, handler, { sameOrigin: false });
