@@ -2,8 +2,8 @@ import "server-only";
 import type { z } from "zod";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
-import type { createAnnouncementSchema } from "./schemas";
-import { publishDue } from "./publish";
+import { audienceSize, publishDue } from "./publish";
+import type { Audience, createAnnouncementSchema } from "./schemas";
 
 export type CreatedAnnouncement = {
   id: string;
@@ -13,49 +13,52 @@ export type CreatedAnnouncement = {
 };
 
 /**
- * Records what the admin sent; publishes it now or leaves it to the scheduler.
- * This version delivers to listed users; "all" and "role" audiences arrive with fan-out on read.
+ * Records what the admin sent; publishes it now or leaves it to the scheduler. Listed users get a
+ * row each; an announcement to everyone or to a role is stored once (fan-out on read, decision 007).
  */
 export async function createAnnouncement(
   adminId: string,
   input: z.infer<typeof createAnnouncementSchema>,
 ): Promise<CreatedAnnouncement> {
   const { audience } = input;
-  if (audience.type !== "users") {
-    throw new AppError("validation_failed", undefined, {
-      fields: { "audience.type": "Only the \"users\" audience is available in this version." },
-    });
-  }
-  const emails = [...new Set(audience.emails)];
-  const users = await db.user.findMany({ where: { email: { in: emails } }, select: { id: true, email: true } });
-  const found = new Map(users.map((u) => [u.email, u.id]));
-  const unknown = emails.filter((e) => !found.has(e));
-  if (unknown.length) {
-    throw new AppError("validation_failed", `Unknown recipients: ${unknown.join(", ")}`, {
-      fields: { "audience.emails": `Unknown: ${unknown.join(", ")}` },
-    });
+  let recipientIds: string[] = [];
+  let shownAudience: Audience = audience;
+  if (audience.type === "users") {
+    const emails = [...new Set(audience.emails)];
+    const users = await db.user.findMany({ where: { email: { in: emails } }, select: { id: true, email: true } });
+    const found = new Map(users.map((u) => [u.email, u.id]));
+    const unknown = emails.filter((e) => !found.has(e));
+    if (unknown.length) {
+      throw new AppError("validation_failed", `Unknown recipients: ${unknown.join(", ")}`, {
+        fields: { "audience.emails": `Unknown: ${unknown.join(", ")}` },
+      });
+    }
+    recipientIds = emails.map((e) => found.get(e) as string);
+    shownAudience = { type: "users", emails };
   }
   const now = new Date();
   const publishAt = input.publishAt ? new Date(input.publishAt) : now;
-  const recipientIds = emails.map((e) => found.get(e) as string);
   const row = await db.announcement.create({
     data: {
       title: input.title,
       body: input.body,
       link: input.link ?? null,
-      audienceType: "users",
+      audienceType: audience.type,
+      audienceRole: audience.type === "role" ? audience.role : null,
       createdById: adminId,
       publishAt: publishAt < now ? now : publishAt,
       recipientIds: JSON.stringify(recipientIds),
-      recipientCount: recipientIds.length,
+      // For everyone or a role: the audience as of now; fixed when it is published.
+      recipientCount: audience.type === "users" ? recipientIds.length : await audienceSize(audience.type === "role" ? audience.role : null, now),
     },
-    select: { id: true, publishAt: true, recipientCount: true },
+    select: { id: true, publishAt: true },
   });
   if (row.publishAt <= now) await publishDue(now);
+  const published = await db.announcement.findUnique({ where: { id: row.id }, select: { recipientCount: true } });
   return {
     id: row.id,
-    audience: { type: "users", emails },
+    audience: shownAudience,
     publishAt: row.publishAt.toISOString(),
-    recipientCount: row.recipientCount,
+    recipientCount: published?.recipientCount ?? 0,
   };
 }

@@ -48,7 +48,17 @@ export async function listAnnouncements(query: z.infer<typeof listAnnouncementsQ
     _count: { _all: true },
   });
   const readCount = new Map(reads.map((r) => [r.announcementId, r._count._all]));
-
+  // A broadcast's reads are its receipts, counted per broadcast row by the (notificationId, readAt) index.
+  const broadcasts = await db.notification.findMany({ where: { announcementId: { in: ids }, userId: null }, select: { id: true, announcementId: true } });
+  if (broadcasts.length) {
+    const receipts = await db.broadcastReceipt.groupBy({
+      by: ["notificationId"],
+      where: { notificationId: { in: broadcasts.map((b) => b.id) }, readAt: { not: null } },
+      _count: { _all: true },
+    });
+    const byRow = new Map(receipts.map((r) => [r.notificationId, r._count._all]));
+    for (const b of broadcasts) readCount.set(b.announcementId, (readCount.get(b.announcementId) ?? 0) + (byRow.get(b.id) ?? 0));
+  }
   const recipientIds = new Map(page.map((r) => [r.id, r.audienceType === "users" ? idsSchema.parse(JSON.parse(r.recipientIds)) : []]));
   const users = await db.user.findMany({ where: { id: { in: [...new Set([...recipientIds.values()].flat())] } }, select: { id: true, email: true } });
   const emailOf = new Map(users.map((u) => [u.id, u.email]));

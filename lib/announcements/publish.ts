@@ -5,42 +5,48 @@ import { hub } from "@/lib/realtime";
 
 const idsSchema = z.array(z.string());
 
+/** Accounts in an audience (`role` null = everyone) that exist at `at`. */
+export function audienceSize(role: string | null, at: Date, client: Pick<typeof db, "user"> = db): Promise<number> {
+  return client.user.count({ where: { createdAt: { lte: at }, ...(role ? { role } : {}) } });
+}
+
 /**
- * Publishes every announcement whose time has come. Each is claimed and its recipients' rows
- * written in one transaction, so it is delivered exactly once however many instances run this.
+ * Publishes every announcement whose time has come. Each is claimed and its rows written in one
+ * transaction, so it is delivered exactly once however many instances run this: a row per listed
+ * user, or one broadcast row for everyone or a role (seen by the accounts that exist now).
  */
 export async function publishDue(now = new Date()): Promise<number> {
   const due = await db.announcement.findMany({
     where: { publishedAt: null, publishAt: { lte: now } },
     orderBy: { publishAt: "asc" },
     take: 50,
-    select: { id: true, title: true, body: true, link: true, recipientIds: true },
+    select: { id: true, title: true, body: true, link: true, recipientIds: true, audienceType: true, audienceRole: true },
   });
   let published = 0;
   for (const a of due) {
-    const userIds = idsSchema.parse(JSON.parse(a.recipientIds));
+    const broadcast = a.audienceType !== "users";
+    const role = a.audienceType === "role" ? a.audienceRole : null;
+    const userIds = broadcast ? [] : idsSchema.parse(JSON.parse(a.recipientIds));
     const claimed = await db.$transaction(async (tx) => {
+      const at = new Date();
       const claim = await tx.announcement.updateMany({
         where: { id: a.id, publishedAt: null },
-        data: { publishedAt: new Date() },
+        data: { publishedAt: at },
       });
       if (claim.count !== 1) return false;
-      await tx.notification.createMany({
-        data: userIds.map((userId) => ({
-          userId,
-          kind: "announcement",
-          title: a.title,
-          body: a.body,
-          link: a.link,
-          announcementId: a.id,
-        })),
-      });
+      const content = { kind: "announcement", title: a.title, body: a.body, link: a.link, announcementId: a.id };
+      if (broadcast) {
+        await tx.notification.create({ data: { ...content, userId: null, audienceRole: role, createdAt: at } });
+        await tx.announcement.update({ where: { id: a.id }, data: { recipientCount: await audienceSize(role, at, tx) } });
+      } else {
+        await tx.notification.createMany({ data: userIds.map((userId) => ({ ...content, userId })) });
+      }
       return true;
     });
-    if (claimed) {
-      hub.publish(userIds);
-      published++;
-    }
+    if (!claimed) continue;
+    if (broadcast) hub.publishAudience(role);
+    else hub.publish(userIds);
+    published++;
   }
   return published;
 }

@@ -1,26 +1,24 @@
 import "server-only";
 import type { z } from "zod";
-import { db } from "@/lib/db/client";
 import { encodeCursor } from "./cursor";
 import { toDto, type NotificationDto } from "./dto";
-import { countUnread, notificationSelect } from "./queries";
+import { countUnread, visibleRows } from "./queries";
 import type { listQuerySchema } from "./schemas";
 
 export type ListResult = { items: NotificationDto[]; nextCursor: string | null; unreadCount: number };
 
-/** Newest first, a page at a time; served by the (userId, seq) and (userId, kind, seq) indexes. */
+/**
+ * Newest first, a page at a time: the user's own rows (the (userId, seq) and (userId, kind, seq)
+ * indexes) merged with the broadcast announcements they can see.
+ */
 export async function listNotifications(userId: string, q: z.infer<typeof listQuerySchema>): Promise<ListResult> {
   const [rows, unreadCount] = await Promise.all([
-    db.notification.findMany({
-      where: {
-        userId,
-        ...(q.filter === "unread" ? { readAt: null } : {}),
-        ...(q.filter === "announcements" ? { kind: "announcement" } : {}),
-        ...(q.cursor !== undefined ? { seq: { lt: q.cursor } } : {}),
-      },
-      orderBy: { seq: "desc" },
+    visibleRows(userId, {
+      order: "desc",
       take: q.limit + 1,
-      select: notificationSelect,
+      ...(q.cursor !== undefined ? { seq: { lt: q.cursor } } : {}),
+      own: q.filter === "unread" ? { readAt: null } : q.filter === "announcements" ? { kind: "announcement" } : {},
+      broadcast: q.filter === "unread" ? "unread" : "all",
     }),
     countUnread(userId),
   ]);

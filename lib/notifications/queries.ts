@@ -1,6 +1,8 @@
 import "server-only";
+import type { Prisma } from "@/generated/prisma/client";
 import { db } from "@/lib/db/client";
 import type { NotificationRow } from "./dto";
+import { broadcastsFor, unreadBroadcastsFor, type Viewer, viewerOf } from "./viewer";
 
 export const notificationSelect = {
   seq: true,
@@ -13,23 +15,76 @@ export const notificationSelect = {
   readAt: true,
 } as const;
 
-/** Served by the (userId, readAt) index. */
-export function countUnread(userId: string): Promise<number> {
-  return db.notification.count({ where: { userId, readAt: null } });
+/** A broadcast row's read state is the viewer's receipt, not the row's own column. */
+function broadcastSelect(v: Viewer) {
+  return { ...notificationSelect, receipts: { where: { userId: v.id }, select: { readAt: true }, take: 1 } } as const;
+}
+
+type BroadcastRow = NotificationRow & { receipts: Array<{ readAt: Date | null }> };
+const asViewerRow = (r: BroadcastRow): NotificationRow => {
+  const { receipts, ...row } = r;
+  return { ...row, readAt: receipts[0]?.readAt ?? null };
+};
+
+/**
+ * Two indexed queries, merged by seq: the user's own rows, and the broadcast rows they can see.
+ * `order` "asc" for replay, "desc" for pages.
+ */
+export async function visibleRows(
+  userId: string,
+  opts: { seq?: { gt?: number; lt?: number }; order: "asc" | "desc"; take: number; own?: Prisma.NotificationWhereInput; broadcast?: "all" | "unread" },
+): Promise<NotificationRow[]> {
+  const v = await viewerOf(userId);
+  const seq = opts.seq ? { seq: opts.seq } : {};
+  const [own, broadcast] = await Promise.all([
+    db.notification.findMany({
+      where: { userId, ...seq, ...opts.own },
+      orderBy: { seq: opts.order },
+      take: opts.take,
+      select: notificationSelect,
+    }),
+    v
+      ? db.notification.findMany({
+          where: { ...(opts.broadcast === "unread" ? unreadBroadcastsFor(v) : broadcastsFor(v)), ...seq },
+          orderBy: { seq: opts.order },
+          take: opts.take,
+          select: broadcastSelect(v),
+        })
+      : Promise.resolve([]),
+  ]);
+  if (broadcast.length === 0) return own;
+  const merged = [...own, ...broadcast.map(asViewerRow)];
+  merged.sort((a, b) => (opts.order === "asc" ? a.seq - b.seq : b.seq - a.seq));
+  return merged.slice(0, opts.take);
+}
+
+/** Own unread rows (the (userId, readAt) index) plus unread broadcasts (few rows, one per announcement). */
+export async function countUnread(userId: string): Promise<number> {
+  const v = await viewerOf(userId);
+  const [own, broadcast] = await Promise.all([
+    db.notification.count({ where: { userId, readAt: null } }),
+    v ? db.notification.count({ where: unreadBroadcastsFor(v) }) : Promise.resolve(0),
+  ]);
+  return own + broadcast;
 }
 
 /** The user's notifications created after `seq`, oldest first: the replay of a live cursor. */
 export function rowsAfter(userId: string, seq: number, limit: number): Promise<NotificationRow[]> {
-  return db.notification.findMany({
-    where: { userId, seq: { gt: seq } },
-    orderBy: { seq: "asc" },
-    take: limit,
-    select: notificationSelect,
-  });
+  return visibleRows(userId, { seq: { gt: seq }, order: "asc", take: limit });
 }
 
-/** The newest `seq` among the user's notifications (0 when none). */
+/** The newest `seq` the user can see (0 when none). */
 export async function latestSeq(userId: string): Promise<number> {
-  const row = await db.notification.findFirst({ where: { userId }, orderBy: { seq: "desc" }, select: { seq: true } });
+  const [row] = await visibleRows(userId, { order: "desc", take: 1 });
   return row?.seq ?? 0;
+}
+
+/** One notification the user can see, by id: their own row or a broadcast in their audience. */
+export async function findVisible(userId: string, id: string): Promise<(NotificationRow & { broadcast: boolean }) | null> {
+  const own = await db.notification.findFirst({ where: { id, userId }, select: notificationSelect });
+  if (own) return { ...own, broadcast: false };
+  const v = await viewerOf(userId);
+  if (!v) return null;
+  const row = await db.notification.findFirst({ where: { id, ...broadcastsFor(v) }, select: broadcastSelect(v) });
+  return row ? { ...asViewerRow(row), broadcast: true } : null;
 }

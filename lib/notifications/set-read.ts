@@ -3,22 +3,31 @@ import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
 import { hub } from "@/lib/realtime";
 import { toDto, type NotificationDto } from "./dto";
-import { countUnread, notificationSelect } from "./queries";
+import { countUnread, findVisible } from "./queries";
 
-/** Marks one of the user's notifications read or unread. Another user's id is "not found". */
+/**
+ * Marks one notification the user can see read or unread: their own row's column, or their receipt
+ * for a broadcast. Another user's id is "not found".
+ */
 export async function setRead(
   userId: string,
   id: string,
   read: boolean,
 ): Promise<{ item: NotificationDto; unreadCount: number }> {
-  const row = await db.notification.findFirst({ where: { id, userId }, select: notificationSelect });
+  const row = await findVisible(userId, id);
   if (!row) throw new AppError("not_found", "No such notification.");
-  if (read === (row.readAt !== null)) return { item: toDto(row), unreadCount: await countUnread(userId) };
-  const updated = await db.notification.update({
-    where: { seq: row.seq },
-    data: { readAt: read ? new Date() : null },
-    select: notificationSelect,
-  });
+  const { broadcast, ...item } = row;
+  if (read === (item.readAt !== null)) return { item: toDto(item), unreadCount: await countUnread(userId) };
+  const readAt = read ? new Date() : null;
+  if (broadcast) {
+    await db.broadcastReceipt.upsert({
+      where: { userId_notificationId: { userId, notificationId: id } },
+      create: { userId, notificationId: id, readAt },
+      update: { readAt },
+    });
+  } else {
+    await db.notification.update({ where: { seq: item.seq }, data: { readAt } });
+  }
   hub.publish([userId]);
-  return { item: toDto(updated), unreadCount: await countUnread(userId) };
+  return { item: toDto({ ...item, readAt }), unreadCount: await countUnread(userId) };
 }

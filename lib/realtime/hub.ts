@@ -47,6 +47,7 @@ export class Connection {
     cursor: number | null,
     readonly transport: TransportName,
     readonly sink: Sink,
+    readonly role?: string,
   ) {
     this.lastSeq = cursor;
   }
@@ -78,7 +79,14 @@ export class Hub {
   ) {
     this.unsubscribe = bus.subscribe((e) => {
       const at = performance.now();
-      for (const id of e.userIds) if (this.conns.has(id)) this.schedule(id, at);
+      if (e.type === "inbox") {
+        for (const id of e.userIds) if (this.conns.has(id)) this.schedule(id, at);
+        return;
+      }
+      // A broadcast: every user here in its audience (a connection of unknown role counts as in it).
+      for (const [id, set] of this.conns) {
+        if (e.role === null || [...set].some((c) => c.role === undefined || c.role === e.role)) this.schedule(id, at);
+      }
     });
   }
 
@@ -87,8 +95,14 @@ export class Hub {
     if (userIds.length) this.bus.publish({ type: "inbox", userIds: [...new Set(userIds)] });
   }
 
-  connect(userId: string, cursor: number | null, transport: TransportName, sink: Sink): Connection {
-    const conn = new Connection(userId, cursor, transport, sink);
+  /** Call after a broadcast row for this audience was written or removed (`role` null = everyone). */
+  publishAudience(role: string | null): void {
+    this.bus.publish({ type: "audience", role });
+  }
+
+  /** `role`: the user's role as the session says, so a broadcast to another role passes them by. */
+  connect(userId: string, cursor: number | null, transport: TransportName, sink: Sink, role?: string): Connection {
+    const conn = new Connection(userId, cursor, transport, sink, role);
     let set = this.conns.get(userId);
     if (!set) this.conns.set(userId, (set = new Set()));
     set.add(conn);

@@ -26,7 +26,7 @@ export type PollAnswer = { events: UnreadEvent[]; cursor: string };
  * timeout, an abort or shutdown. Events of one flush are written synchronously, so a microtask after
  * the first one has them all.
  */
-export function longPoll(hub: Hub, userId: string, query: PollQuery, signal: AbortSignal): Promise<PollAnswer> {
+export function longPoll(hub: Hub, userId: string, query: PollQuery, signal: AbortSignal, role?: string): Promise<PollAnswer> {
   if (hub.atCapacity(userId)) throw new AppError("rate_limited", "Too many live connections for this account.", { headers: { "Retry-After": "5" } });
   return new Promise<PollAnswer>((resolve) => {
     const events: UnreadEvent[] = [];
@@ -62,7 +62,7 @@ export function longPoll(hub: Hub, userId: string, query: PollQuery, signal: Abo
         }
       },
       close: finish,
-    });
+    }, role);
     const timer = setTimeout(finish, query.timeout * 1000);
     if (signal.aborted) finish();
     else signal.addEventListener("abort", finish, { once: true });

@@ -36,7 +36,7 @@ const heartbeats = processSingleton("sse-heartbeats", () => {
  * The SSE encoding over the hub: writes `retry:` at once, then every event the hub sends.
  * `write` returns false when the peer is not keeping up; the stream is then ended.
  */
-export function openSse(userId: string, cursor: number | null, out: Writer): { close(): void } {
+export function openSse(userId: string, cursor: number | null, out: Writer, role?: string): { close(): void } {
   let closed = false;
   const writer: Writer = {
     write(chunk) {
@@ -52,7 +52,7 @@ export function openSse(userId: string, cursor: number | null, out: Writer): { c
   const conn = hub.connect(userId, cursor, "sse", {
     send: (event) => void writer.write(encodeEvent(event)),
     close: () => close(),
-  });
+  }, role);
   function close() {
     if (closed) return;
     closed = true;

@@ -75,7 +75,7 @@ export function createWsEndpoint(opts: Options) {
   }, opts.pingMs ?? PING_MS);
   pinger.unref();
 
-  function attach(ws: WebSocket, hub: Hub, userId: string, cursor: number | null): void {
+  function attach(ws: WebSocket, hub: Hub, userId: string, role: string, cursor: number | null): void {
     alive.set(ws, true);
     const dropIfSlow = () => {
       if (ws.bufferedAmount <= maxBuffered) return false;
@@ -91,7 +91,7 @@ export function createWsEndpoint(opts: Options) {
       close() {
         if (ws.readyState === WebSocket.OPEN) ws.close(CLOSE_RECONNECT, "reconnect");
       },
-    });
+    }, role);
     ws.on("pong", () => alive.set(ws, true));
     // The protocol is server → client only; anything the client sends just proves it is alive.
     ws.on("message", () => alive.set(ws, true));
@@ -117,7 +117,7 @@ export function createWsEndpoint(opts: Options) {
       if (hub.atCapacity(user.id)) throw new AppError("rate_limited", "Too many live connections for this account.");
       if (socket.destroyed) return 499;
       const cursor = parsed.data ?? null;
-      wss.handleUpgrade(req, socket, head, (ws) => attach(ws, hub, user.id, cursor));
+      wss.handleUpgrade(req, socket, head, (ws) => attach(ws, hub, user.id, user.role, cursor));
       return 101;
     } catch (e) {
       const error = e instanceof AppError ? e : new AppError("internal");

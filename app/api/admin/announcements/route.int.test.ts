@@ -200,8 +200,9 @@ describe("POST /api/admin/announcements", () => {
       `{"title":"t","body":"b","audience":{"type":"users","emails":["${bobEmail}"],"__proto__":{"type":"all"}},"__proto__":{"isAdmin":true}}`,
       JSON.stringify({ title: "t", body: "b", audience: { type: "users", emails: Array(5).fill(null) } }),
       JSON.stringify({ title: "t", body: "b", audience: { type: "role", role: "root" } }),
-      JSON.stringify({ title: "t", body: "b", audience: { type: "all" } }),
-      JSON.stringify({ title: "t", body: "b", audience: { type: "role", role: "user" } }),
+      // Never a real broadcast here: every test file shares this server (broadcast.int.test.ts has its own).
+      JSON.stringify({ title: "", body: "b", audience: { type: "all" } }),
+      JSON.stringify({ title: "t", body: "", audience: { type: "role", role: "user" } }),
       JSON.stringify({ title: "t", body: "b", audience: { type: "users", emails: [bobEmail] }, publishAt: "+275760-09-13T00:00:00Z" }),
       JSON.stringify({ title: "t", body: "b", audience: { type: "users", emails: [bobEmail] }, publishAt: "0000-01-01T00:00:00Z" }),
       JSON.stringify({ title: "\u0000", body: "\ud800", link: "http://[::1", audience: { type: "users", emails: [`${"a".repeat(250)}@x.example`] } }),

@@ -7,6 +7,6 @@ export const dynamic = "force-dynamic";
 
 export const GET = withUser(async ({ req, user }) => {
   const query = parseQuery(req.url, pollQuerySchema);
-  const answer = await longPoll(hub, user.id, query, req.signal);
+  const answer = await longPoll(hub, user.id, query, req.signal, user.role);
   return Response.json(answer, { headers: { "Cache-Control": "no-store" } });
 });

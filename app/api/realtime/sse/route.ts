@@ -41,7 +41,7 @@ export async function GET(req: Request): Promise<Response> {
                 // already closed by the client
               }
             },
-          });
+          }, user.role);
         },
         cancel() {
           stream?.close();

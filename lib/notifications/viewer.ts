@@ -1,0 +1,50 @@
+import "server-only";
+import type { Prisma } from "@/generated/prisma/client";
+import { db } from "@/lib/db/client";
+import { processSingleton } from "@/lib/server/singleton";
+
+/** Who is looking: what decides which broadcast rows (announcements to everyone or a role) they see. */
+export type Viewer = { id: string; role: string; createdAt: Date };
+
+const TTL_MS = 15_000;
+const MAX_ENTRIES = 50_000;
+const cache = processSingleton("viewer-cache", () => new Map<string, { viewer: Viewer | null; at: number }>());
+
+/**
+ * The viewer for a user id, cached briefly: every flush and count needs it, and role and sign-up
+ * time change rarely (a role change shows in broadcasts within TTL_MS).
+ */
+export async function viewerOf(userId: string): Promise<Viewer | null> {
+  const hit = cache.get(userId);
+  const now = Date.now();
+  if (hit && now - hit.at < TTL_MS) return hit.viewer;
+  const row = await db.user.findUnique({ where: { id: userId }, select: { id: true, role: true, createdAt: true } });
+  if (cache.size >= MAX_ENTRIES) cache.clear();
+  cache.set(userId, { viewer: row, at: now });
+  return row;
+}
+
+/** Drops a cached viewer (after a role change). */
+export function forgetViewer(userId: string): void {
+  cache.delete(userId);
+}
+
+/** Broadcast rows this viewer can see (not hidden by them). */
+export function broadcastsFor(v: Viewer): Prisma.NotificationWhereInput {
+  return {
+    userId: null,
+    createdAt: { gte: v.createdAt },
+    OR: [{ audienceRole: null }, { audienceRole: v.role }],
+    receipts: { none: { userId: v.id, hiddenAt: { not: null } } },
+  };
+}
+
+/** Broadcast rows this viewer can see and has not read. */
+export function unreadBroadcastsFor(v: Viewer): Prisma.NotificationWhereInput {
+  return {
+    userId: null,
+    createdAt: { gte: v.createdAt },
+    OR: [{ audienceRole: null }, { audienceRole: v.role }],
+    receipts: { none: { userId: v.id, OR: [{ hiddenAt: { not: null } }, { readAt: { not: null } }] } },
+  };
+}
