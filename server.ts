@@ -94,9 +94,14 @@ server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n");
   } else if (path === WS_PATH) {
     void websockets.handleUpgrade(req, socket, head).then((status) => record(req.method, WS_PATH, status, null));
-  } else {
-    // Every other upgrade (dev HMR) is Next's: pass it on untouched.
+  } else if (dev && path?.startsWith("/_next/")) {
+    // Dev HMR is Next's: pass it on untouched.
     nextUpgrades.emit("upgrade", req, socket, head);
+  } else {
+    // Nothing else upgrades; an unanswered upgrade would hold its socket with no timeout.
+    socket.on("error", () => socket.destroy());
+    socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    record(req.method, routeLabel(req.url), 404, null);
   }
 });
 

@@ -59,3 +59,39 @@ test("ten tabs stay live on one connection, share reads, and hand over leadershi
     await server.stop();
   }
 });
+
+test("without Web Locks (plain http), tabs elect a leader over BroadcastChannel and hand over", async ({ browser, request }) => {
+  test.setTimeout(90_000);
+  const server = await startServer();
+  try {
+    const user = await createUser(request, server.baseUrl, "e2e-nolocks");
+    const admin = await adminApi(request, server.baseUrl);
+    const context = await browser.newContext();
+    // What an insecure origin looks like: no navigator.locks.
+    await context.addInitScript(() => {
+      Object.defineProperty(Navigator.prototype, "locks", { get: () => undefined, configurable: true });
+    });
+    await signInContext(context, user, server.baseUrl);
+    const pages: Page[] = [];
+    for (let i = 0; i < 4; i++) {
+      const page = await context.newPage();
+      await page.goto(`${server.baseUrl}/inbox`);
+      pages.push(page);
+    }
+    expect(await pages[0]!.evaluate(() => "locks" in navigator && navigator.locks !== undefined)).toBe(false);
+    for (const page of pages) await expectLive(page);
+    await expect.poll(async () => (await roles(pages)).filter((r) => r === "leader").length).toBe(1);
+    await expect.poll(() => admin.liveConnections()).toBe(1);
+
+    const leaderIndex = (await roles(pages)).indexOf("leader");
+    const [leader] = pages.splice(leaderIndex, 1);
+    await leader!.close();
+    await expect.poll(async () => (await roles(pages)).filter((r) => r === "leader").length, { timeout: 5_000 }).toBe(1);
+    await admin.send([user.email], "After the heartbeat handover");
+    for (const page of pages) await expect(bell(page)).toHaveAccessibleName("1 unread notification");
+    await expect.poll(() => admin.liveConnections()).toBe(1);
+    await context.close();
+  } finally {
+    await server.stop();
+  }
+});

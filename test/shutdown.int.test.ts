@@ -5,7 +5,7 @@ import { collect, collectWs, TestClient } from "./client";
 import { startServer } from "./server-harness";
 
 describe("shutdown", () => {
-  it("answers held long-polls, closes WebSockets with 1012 and SSE streams, and exits 0 promptly", async () => {
+  it("sends held long-polls elsewhere (503), closes WebSockets with 1012 and SSE streams, and exits 0 promptly", async () => {
     const server = await startServer();
     let stopped = false;
     try {
@@ -28,9 +28,11 @@ describe("shutdown", () => {
       const t0 = performance.now();
       const exit = server.stop();
       stopped = true;
+      // Nothing arrived while it was held: "go elsewhere", not "nothing happened".
       const answer = await held;
-      expect(answer.status).toBe(200);
-      expect(((await answer.json()) as { events: unknown[] }).events).toEqual([]);
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get("retry-after")).toBe("1");
+      expect(((await answer.json()) as { error: { code: string } }).error.code).toBe("unavailable");
       expect(await wsClosed).toBe(1012);
       expect(await exit).toBe(0);
       expect(performance.now() - t0).toBeLessThan(8000);

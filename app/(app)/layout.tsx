@@ -12,7 +12,7 @@ export default async function AppLayout({ children }: { children: React.ReactNod
   const user = await requirePageUser("/inbox");
   const { t } = await getTranslator();
   return (
-    <LiveProvider userId={user.id} defaultTransport={env.LIVE_DEFAULT_TRANSPORT}>
+    <LiveProvider key={user.id} userId={user.id} defaultTransport={env.LIVE_DEFAULT_TRANSPORT}>
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:p-2">
         {t("app.skip")}
       </a>

@@ -169,6 +169,8 @@ export class LiveClient {
     if (this.firstTimer) clearTimeout(this.firstTimer);
     this.firstTimer = null;
     this.set({ status: "live" });
+    // The best transport works again: the next fallback starts its back-off afresh.
+    if (this.rung === 0) this.upgradeAfter = UPGRADE_AFTER_MS;
     // On a fallback: try the better transport again later.
     if (this.rung > 0 && !this.upgradeTimer) {
       const delay = jitter(this.upgradeAfter, this.random);

@@ -71,6 +71,8 @@ export class Hub {
   /** `since`: when the oldest change not yet flushed was published (performance.now()), for latency. */
   private readonly flushing = new Map<string, FlushState>();
   private readonly unsubscribe: () => void;
+  /** After closeAll (shutdown), a late connection is ended at once: it reconnects elsewhere. */
+  private closing = false;
 
   constructor(
     private readonly bus: Bus,
@@ -103,6 +105,11 @@ export class Hub {
   /** `role`: the user's role as the session says, so a broadcast to another role passes them by. */
   connect(userId: string, cursor: number | null, transport: TransportName, sink: Sink, role?: string): Connection {
     const conn = new Connection(userId, cursor, transport, sink, role);
+    if (this.closing) {
+      conn.closed = true;
+      queueMicrotask(() => sink.close());
+      return conn;
+    }
     let set = this.conns.get(userId);
     if (!set) this.conns.set(userId, (set = new Set()));
     set.add(conn);
@@ -144,6 +151,7 @@ export class Hub {
 
   /** Ends every connection (clients reconnect elsewhere). */
   closeAll(): void {
+    this.closing = true;
     for (const set of [...this.conns.values()]) {
       for (const c of [...set]) {
         this.disconnect(c);

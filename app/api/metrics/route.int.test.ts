@@ -87,7 +87,7 @@ describe("GET /api/metrics", () => {
     await user.signUpFresh("metrics-http");
     expect((await user.fetch("/api/notifications")).status).toBe(200);
     expect((await user.fetch("/api/notifications/no-such-id", { method: "PATCH", json: { read: true } })).status).toBe(404);
-    const ws = new WebSocket(`${server.baseUrl.replace(/^http/, "ws")}/api/realtime/ws`);
+    const ws = new WebSocket(`${server.baseUrl.replace(/^http/, "ws")}/api/realtime/ws`, { headers: { origin: server.baseUrl } });
     await new Promise<void>((resolve) => {
       ws.on("unexpected-response", () => resolve());
       ws.on("error", () => resolve());

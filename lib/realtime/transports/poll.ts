@@ -28,43 +28,57 @@ export type PollAnswer = { events: UnreadEvent[]; cursor: string };
  */
 export function longPoll(hub: Hub, userId: string, query: PollQuery, signal: AbortSignal, role?: string): Promise<PollAnswer> {
   if (hub.atCapacity(userId)) throw new AppError("rate_limited", "Too many live connections for this account.", { headers: { "Retry-After": "5" } });
-  return new Promise<PollAnswer>((resolve) => {
+  return new Promise<PollAnswer>((resolve, reject) => {
     const events: UnreadEvent[] = [];
     let initial = true;
     let done = false;
     let scheduled = false;
-    const finish = () => {
+    const settle = (how: "answer" | "unavailable") => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      signal.removeEventListener("abort", finish);
+      signal.removeEventListener("abort", onAbort);
       hub.disconnect(conn);
-      resolve({ events, cursor: events.at(-1)?.cursor ?? conn.cursor });
+      if (how === "unavailable") {
+        reject(new AppError("unavailable", "Live updates are unavailable right now. Try again shortly.", { headers: { "Retry-After": "1" } }));
+      } else {
+        resolve({ events, cursor: events.at(-1)?.cursor ?? conn.cursor });
+      }
     };
-    const conn = hub.connect(userId, query.cursor ?? null, "poll", {
-      send(event) {
-        if (done) return;
-        const first = initial;
-        initial = false;
-        // The current state the client already shows: nothing happened, keep holding.
-        const unchanged =
-          query.cursor !== undefined &&
-          !event.notification &&
-          event.cursor === encodeCursor(query.cursor) &&
-          (query.unread === undefined || query.unread === event.unreadCount);
-        if (first && unchanged) {
-          return;
-        }
-        events.push(event);
-        if (!scheduled) {
-          scheduled = true;
-          queueMicrotask(finish);
-        }
+    const finish = () => settle("answer");
+    // Never answer "nothing happened" without having read the state: a cursor the server did not
+    // check (or "0" for a client that had none) would make the client replay or skip.
+    const giveUp = () => settle(initial ? "unavailable" : "answer");
+    const onAbort = () => settle("answer");
+    const conn = hub.connect(
+      userId,
+      query.cursor ?? null,
+      "poll",
+      {
+        send(event) {
+          if (done) return;
+          const first = initial;
+          initial = false;
+          // The current state the client already shows: nothing happened, keep holding.
+          const unchanged =
+            query.cursor !== undefined &&
+            !event.notification &&
+            event.cursor === encodeCursor(query.cursor) &&
+            (query.unread === undefined || query.unread === event.unreadCount);
+          if (first && unchanged) return;
+          events.push(event);
+          if (!scheduled) {
+            scheduled = true;
+            queueMicrotask(finish);
+          }
+        },
+        // Shutdown, or the store failed: what arrived goes out; with nothing, the client retries (elsewhere).
+        close: () => settle(events.length ? "answer" : "unavailable"),
       },
-      close: finish,
-    }, role);
-    const timer = setTimeout(finish, query.timeout * 1000);
-    if (signal.aborted) finish();
-    else signal.addEventListener("abort", finish, { once: true });
+      role,
+    );
+    const timer = setTimeout(giveUp, query.timeout * 1000);
+    if (signal.aborted) onAbort();
+    else signal.addEventListener("abort", onAbort, { once: true });
   });
 }

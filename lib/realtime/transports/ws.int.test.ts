@@ -48,6 +48,52 @@ describe("WebSocket /api/realtime/ws", () => {
     expect(body.error.code).toBe("forbidden");
   });
 
+  it("refuses a handshake without an Origin header (browsers always send one)", async () => {
+    const user = new TestClient(baseUrl);
+    await user.signUpFresh("ws-no-origin");
+    const url = `${baseUrl.replace(/^http/, "ws")}/api/realtime/ws`;
+    const { status, body } = await refusal(track(new WebSocket(url, { headers: { cookie: user.cookieHeader() } })));
+    expect(status).toBe(403);
+    expect(body.error.code).toBe("forbidden");
+  });
+
+  it("refuses an upgrade on any other path with 404 and closes the socket", async () => {
+    const url = new URL(baseUrl);
+    const sock = net.connect(Number(url.port), url.hostname);
+    let text = "";
+    sock.on("data", (c: Buffer) => (text += c.toString()));
+    const closed = new Promise<void>((resolve) => sock.on("close", () => resolve()));
+    sock.write(`GET /api/notifications HTTP/1.1\r\nHost: ${url.host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`);
+    await closed;
+    expect(text).toMatch(/^HTTP\/1\.1 404 /);
+  });
+
+  it("caps live connections per user (429), whatever the transport", async () => {
+    const user = new TestClient(baseUrl);
+    await user.signUpFresh("ws-cap");
+    const sockets = Array.from({ length: 32 }, () => track(user.webSocket()));
+    await Promise.all(sockets.map((ws) => collectWs(ws).next()));
+    const { status, body } = await refusal(track(user.webSocket()));
+    expect(status).toBe(429);
+    expect(body.error.code).toBe("rate_limited");
+    const sse = await user.fetch("/api/realtime/sse");
+    expect(sse.status).toBe(429);
+    expect(sse.headers.get("retry-after")).toBe("5");
+    expect((await user.fetch("/api/realtime/poll")).status).toBe(429);
+    // One closes: there is room again.
+    const closing = sockets[0]!;
+    closing.close();
+    await closed(closing);
+    const attempt = () =>
+      new Promise<string>((resolve) => {
+        const ws = track(user.webSocket());
+        ws.on("open", () => resolve("open"));
+        ws.on("unexpected-response", (_req, res) => resolve(String(res.statusCode)));
+        ws.on("error", () => resolve("error"));
+      });
+    await expect.poll(attempt, { timeout: 5000 }).toBe("open");
+  });
+
   it("refuses a cursor it never issued with 400", async () => {
     const user = new TestClient(baseUrl);
     await user.signUpFresh("ws-cursor");

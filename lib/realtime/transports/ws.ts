@@ -103,8 +103,15 @@ export function createWsEndpoint(opts: Options) {
   async function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<number> {
     socket.on("error", () => socket.destroy());
     try {
-      // Browsers always send Origin on a WebSocket handshake: a foreign one is a cross-site hijack attempt.
-      if (!originAllowed((name) => header(req, name))) throw new AppError("forbidden", "Cross-site WebSocket connections are refused.");
+      // Browsers always send Origin on a WebSocket handshake: a missing or foreign one is refused
+      // (cross-site WebSocket hijacking); server-side clients must send ours.
+      if (!originAllowed((name) => header(req, name), { requireOrigin: true })) {
+        throw new AppError("forbidden", "WebSocket connections must come from this site (Origin).");
+      }
+      // What `ws` would refuse itself, refused here so the answer (and the metrics) are ours.
+      if (header(req, "sec-websocket-version") !== "13" || !/^[A-Za-z0-9+/]{22}==$/.test(header(req, "sec-websocket-key") ?? "")) {
+        throw new AppError("invalid_request", "Not a valid WebSocket handshake.");
+      }
       const user = await userFromCookieHeader(header(req, "cookie"));
       if (!user) throw new AppError("unauthenticated");
       const raw = new URL(req.url ?? "/", "http://localhost").searchParams.get("cursor") || undefined;
