@@ -1,6 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
+import { notificationSelect } from "@/lib/notifications/queries";
 import { hub } from "@/lib/realtime";
 
 const idsSchema = z.array(z.string());
@@ -36,15 +37,19 @@ export async function publishDue(now = new Date()): Promise<number> {
       if (claim.count !== 1) return false;
       const content = { kind: "announcement", title: a.title, body: a.body, link: a.link, announcementId: a.id };
       if (broadcast) {
-        await tx.notification.create({ data: { ...content, userId: null, audienceRole: role, createdAt: at } });
+        const row = await tx.notification.create({
+          data: { ...content, userId: null, audienceRole: role, createdAt: at },
+          select: notificationSelect,
+        });
         await tx.announcement.update({ where: { id: a.id }, data: { recipientCount: await audienceSize(role, at, tx) } });
-      } else {
-        await tx.notification.createMany({ data: userIds.map((userId) => ({ ...content, userId })) });
+        return { ...row, createdAt: row.createdAt.toISOString() };
       }
+      await tx.notification.createMany({ data: userIds.map((userId) => ({ ...content, userId })) });
       return true;
     });
     if (!claimed) continue;
-    if (broadcast) hub.publishAudience(role);
+    // A broadcast carries its row, so connections in the audience can update without a query each.
+    if (claimed !== true) hub.publishAudience(role, claimed);
     else hub.publish(userIds);
     published++;
   }

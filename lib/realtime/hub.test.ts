@@ -569,3 +569,94 @@ describe("Hub: shutdown and failure", () => {
     expect(calls).toEqual(["+ws", "ws:null", "ws:number", "-ws"]);
   });
 });
+
+/** A store that also answers the broadcast gap check, counting how it is asked. */
+class BroadcastSource extends FakeSource {
+  gapChecks = 0;
+  countCalls = 0;
+  override countUnread(userId: string): Promise<number> {
+    this.countCalls++;
+    return super.countUnread(userId);
+  }
+  async rowsBetween(userIds: readonly string[], _after: number, before: number): Promise<{ latest: Map<string, number>; broadcast: boolean }> {
+    this.gapChecks++;
+    await Promise.resolve();
+    const latest = new Map<string, number>();
+    for (const r of this.rows) {
+      if (userIds.includes(r.userId) && r.seq < before) latest.set(r.userId, Math.max(r.seq, latest.get(r.userId) ?? 0));
+    }
+    return { latest, broadcast: false };
+  }
+}
+
+describe("Hub: broadcasts", () => {
+  const payload = (seq: number, title = "To everyone") => ({
+    seq,
+    id: `b${seq}`,
+    kind: "announcement",
+    title,
+    body: "Hello **all**",
+    link: null,
+    createdAt: new Date(Date.now() + 5).toISOString(),
+  });
+
+  it("gives an up-to-date connection the row with its last count + 1, with one gap check and no query of its own", async () => {
+    const source = new BroadcastSource();
+    const { hub } = setup(source);
+    source.insert("alice");
+    source.insert("bob");
+    const a = new RecordingSink();
+    const b = new RecordingSink();
+    hub.connect("alice", null, "sse", a, "user");
+    hub.connect("bob", null, "ws", b, "user");
+    await until(() => expect(a.events.length + b.events.length).toBe(2));
+    await new Promise((r) => setTimeout(r, 10)); // the row is created after both connected
+    const counts = source.countCalls;
+
+    hub.publishAudience(null, payload(10));
+    await until(() => expect(a.events).toHaveLength(2));
+    await until(() => expect(b.events).toHaveLength(2));
+    expect(a.last).toMatchObject({ unreadCount: 2, cursor: "10", notification: { id: "b10", kind: "announcement", readAt: null } });
+    expect(b.last).toMatchObject({ unreadCount: 2, cursor: "10" });
+    expect(source.gapChecks).toBe(1);
+    expect(source.countCalls).toBe(counts);
+  });
+
+  it("flushes a user with a row between their cursor and the broadcast, so nothing is skipped", async () => {
+    const source = new BroadcastSource();
+    const { hub } = setup(source);
+    const a = new RecordingSink();
+    hub.connect("alice", null, "sse", a, "user");
+    await until(() => expect(a.events).toHaveLength(1));
+    await new Promise((r) => setTimeout(r, 10));
+    const mine = source.insert("alice"); // committed, but its own publish has not arrived yet
+    hub.publishAudience(null, payload(mine.seq + 1));
+    // The flush replays the personal row (the fake store has no broadcast rows of its own).
+    await until(() => expect(a.notificationIds()).toContain(mine.id));
+    expect(a.notificationIds()).not.toContain(`b${mine.seq + 1}`);
+  });
+
+  it("leaves out connections of another role, and flushes a connection too new to have a count", async () => {
+    const source = new BroadcastSource();
+    const { hub } = setup(source);
+    const admin = new RecordingSink();
+    const user = new RecordingSink();
+    hub.connect("root", null, "sse", admin, "admin");
+    hub.connect("alice", null, "sse", user, "user");
+    await until(() => expect(admin.events.length + user.events.length).toBe(2));
+    await new Promise((r) => setTimeout(r, 10));
+    hub.publishAudience("admin", payload(7, "Admins"));
+    await until(() => expect(admin.events).toHaveLength(2));
+    await settle();
+    expect(user.events).toHaveLength(1);
+
+    // Opened after the row existed: it may not be in the audience (a new account), so it is flushed.
+    const late = new RecordingSink();
+    const row = payload(8);
+    hub.connect("root", null, "ws", late, "admin");
+    await until(() => expect(late.events).toHaveLength(1));
+    const counts = source.countCalls;
+    hub.publishAudience("admin", { ...row, createdAt: new Date(Date.now() - 60_000).toISOString() });
+    await until(() => expect(source.countCalls).toBeGreaterThan(counts));
+  });
+});

@@ -1,7 +1,7 @@
 import { encodeCursor } from "@/lib/notifications/cursor";
 import { toDto, type NotificationRow, type UnreadEvent } from "@/lib/notifications/dto";
 import { MemoryBus } from "./bus/memory";
-import type { Bus } from "./bus/types";
+import type { BroadcastRowPayload, Bus } from "./bus/types";
 
 export type TransportName = "sse" | "ws" | "poll";
 
@@ -19,6 +19,12 @@ export interface InboxSource {
   latestSeq(userId: string): Promise<number>;
   /** The newest seq in the whole store: a cursor above it was not issued by this store. */
   maxSeq(): Promise<number>;
+  /**
+   * For a broadcast at seq `before`: each user's newest own row below it, and whether any broadcast
+   * row lies in (after, before). One grouped query for many users, so a broadcast can skip per-user
+   * flushes (optional).
+   */
+  rowsBetween?(userIds: readonly string[], after: number, before: number): Promise<{ latest: Map<string, number>; broadcast: boolean }>;
 }
 
 export const REPLAY_BATCH = 500;
@@ -39,8 +45,11 @@ export interface HubObserver {
 export class Connection {
   /** The newest notification seq this client has; null until the first flush sets it. */
   lastSeq: number | null;
+  /** The count in the last event this connection was sent. */
+  lastCount: number | null = null;
   initial = true;
   closed = false;
+  readonly openedAt = Date.now();
 
   constructor(
     readonly userId: string,
@@ -86,9 +95,12 @@ export class Hub {
         return;
       }
       // A broadcast: every user here in its audience (a connection of unknown role counts as in it).
+      const users: string[] = [];
       for (const [id, set] of this.conns) {
-        if (e.role === null || [...set].some((c) => c.role === undefined || c.role === e.role)) this.schedule(id, at);
+        if (e.role === null || [...set].some((c) => c.role === undefined || c.role === e.role)) users.push(id);
       }
+      if (e.row && this.source.rowsBetween) void this.broadcast(users, e.role, e.row, at);
+      else for (const id of users) this.schedule(id, at);
     });
   }
 
@@ -98,8 +110,8 @@ export class Hub {
   }
 
   /** Call after a broadcast row for this audience was written or removed (`role` null = everyone). */
-  publishAudience(role: string | null): void {
-    this.bus.publish({ type: "audience", role });
+  publishAudience(role: string | null, row?: BroadcastRowPayload): void {
+    this.bus.publish(row ? { type: "audience", role, row } : { type: "audience", role });
   }
 
   /** `role`: the user's role as the session says, so a broadcast to another role passes them by. */
@@ -163,6 +175,62 @@ export class Hub {
   dispose(): void {
     this.closeAll();
     this.unsubscribe();
+  }
+
+  /**
+   * The broadcast fast path: a connection that is up to date, opened before the row existed, and
+   * has nothing else between its cursor and the row gets the row with its last count + 1, without a
+   * query of its own. One query checks the gap for every such user at once; everyone else (a flush
+   * running, a gap, a fresh connection) gets an ordinary flush.
+   */
+  private async broadcast(userIds: readonly string[], role: string | null, payload: BroadcastRowPayload, at: number): Promise<void> {
+    const createdAt = Date.parse(payload.createdAt);
+    const row: NotificationRow = { ...payload, createdAt: new Date(createdAt), readAt: null };
+    const ready = (id: string): Connection[] | null => {
+      const set = this.conns.get(id);
+      if (!set || this.flushing.has(id)) return null;
+      const list = [...set];
+      const ok = list.every(
+        (c) =>
+          !c.closed &&
+          !c.initial &&
+          c.lastSeq !== null &&
+          c.lastCount !== null &&
+          c.lastSeq < row.seq &&
+          c.openedAt < createdAt &&
+          (role === null || c.role === role),
+      );
+      return ok ? list : null;
+    };
+    const fast = userIds.filter((id) => ready(id));
+    for (const id of userIds) if (!fast.includes(id)) this.schedule(id, at);
+    if (!fast.length) return;
+    let gap: { latest: Map<string, number>; broadcast: boolean };
+    try {
+      let after = row.seq;
+      for (const id of fast) for (const c of this.conns.get(id) ?? []) after = Math.min(after, c.lastSeq ?? 0);
+      gap = await this.source.rowsBetween!(fast, after, row.seq);
+    } catch (e) {
+      console.error("[hub] broadcast gap check failed; flushing instead", e);
+      for (const id of fast) this.schedule(id, at);
+      return;
+    }
+    const sinceMs = performance.now() - at;
+    for (const id of fast) {
+      // Re-check: a flush may have started, or delivered the row, while the query ran.
+      const list = ready(id);
+      const behind = gap.broadcast || !list || list.some((c) => (gap.latest.get(id) ?? 0) > c.lastSeq!);
+      if (behind) {
+        if ([...(this.conns.get(id) ?? [])].some((c) => c.lastSeq === null || c.lastSeq < row.seq)) this.schedule(id, at);
+        continue;
+      }
+      for (const c of list) {
+        c.lastSeq = row.seq;
+        c.lastCount = c.lastCount! + 1;
+        c.sink.send({ unreadCount: c.lastCount, cursor: c.cursor, notification: toDto(row) });
+        this.observer?.delivered(c.transport, sinceMs);
+      }
+    }
   }
 
   /** Flushes for one user run one at a time; a change during a flush runs one more. */
@@ -229,6 +297,7 @@ export class Hub {
     const batchEnd = rows.at(-1)?.seq;
     const sinceMs = since === null ? null : performance.now() - since;
     const deliver = (c: Connection, event: UnreadEvent) => {
+      c.lastCount = event.unreadCount;
       c.sink.send(event);
       this.observer?.delivered(c.transport, c.initial ? null : sinceMs);
     };

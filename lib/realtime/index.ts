@@ -14,6 +14,19 @@ const dbSource: InboxSource = {
     const agg = await db.notification.aggregate({ _max: { seq: true } });
     return agg._max.seq ?? 0;
   },
+  async rowsBetween(userIds, after, before) {
+    const latest = new Map<string, number>();
+    for (let i = 0; i < userIds.length; i += 500) {
+      const groups = await db.notification.groupBy({
+        by: ["userId"],
+        where: { userId: { in: userIds.slice(i, i + 500) }, seq: { lt: before } },
+        _max: { seq: true },
+      });
+      for (const g of groups) if (g.userId && g._max.seq !== null) latest.set(g.userId, g._max.seq);
+    }
+    const broadcast = (await db.notification.count({ where: { userId: null, seq: { gt: after, lt: before } } })) > 0;
+    return { latest, broadcast };
+  },
 };
 
 const observer: HubObserver = {

@@ -2,7 +2,25 @@
  * What travels between instances: only "these inboxes changed", or "every inbox of this audience
  * changed" (a broadcast announcement; `role` null = everyone). Payloads come from the database.
  */
-export type BusEvent = { type: "inbox"; userIds: string[] } | { type: "audience"; role: string | null };
+export type BusEvent =
+  | { type: "inbox"; userIds: string[] }
+  | {
+      type: "audience";
+      role: string | null;
+      /** The new broadcast row (absent on a withdrawal): lets connections update without a query each. */
+      row?: BroadcastRowPayload;
+    };
+
+/** A broadcast row as it travels on the bus (dates as ISO strings, so Redis can carry it). */
+export type BroadcastRowPayload = {
+  seq: number;
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  link: string | null;
+  createdAt: string;
+};
 
 export interface Bus {
   publish(event: BusEvent): void;
