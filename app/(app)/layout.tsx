@@ -3,6 +3,7 @@ import { LanguageSwitcher, SignOutButton } from "@/components/account-menu";
 import { Bell } from "@/components/bell";
 import { LiveProvider } from "@/components/live-provider";
 import { LiveStatus } from "@/components/live-status";
+import { hasAdminRole } from "@/lib/auth/page-admin";
 import { requirePageUser } from "@/lib/auth/page-session";
 import { env } from "@/lib/env";
 import { getTranslator } from "@/i18n/server";
@@ -10,7 +11,7 @@ import { getTranslator } from "@/i18n/server";
 /** Every signed-in page: the header with the live bell. */
 export default async function AppLayout({ children }: { children: React.ReactNode }) {
   const user = await requirePageUser("/inbox");
-  const { t } = await getTranslator();
+  const [{ t }, isAdmin] = await Promise.all([getTranslator(), hasAdminRole(user.id)]);
   return (
     <LiveProvider key={user.id} userId={user.id} defaultTransport={env.LIVE_DEFAULT_TRANSPORT}>
       <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-2 focus:left-2 focus:z-50 focus:rounded focus:bg-white focus:p-2">
@@ -28,6 +29,11 @@ export default async function AppLayout({ children }: { children: React.ReactNod
             <Link href="/lab" className="hover:underline">
               {t("nav.lab")}
             </Link>
+            {isAdmin && (
+              <Link href="/admin" className="hover:underline">
+                {t("nav.admin")}
+              </Link>
+            )}
           </nav>
           <div className="ml-auto flex items-center gap-3">
             <LiveStatus />
