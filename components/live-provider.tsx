@@ -1,6 +1,7 @@
 "use client";
 import { createContext, useCallback, useContext, useEffect, useRef, useState, useSyncExternalStore } from "react";
 import { useTranslations } from "use-intl";
+import { BurstDetector } from "@/lib/client/burst";
 import { DEFAULT_AUTO_ORDER, LiveClient, type LiveListener, WS_FIRST_ORDER } from "@/lib/client/live";
 import { SharedLive, type SharedSnapshot } from "@/lib/client/tabs";
 import { PREFERENCES, type Preference } from "@/lib/client/transports";
@@ -81,17 +82,22 @@ function useTitleCount(count: number | null): void {
   }, [count]);
 }
 
-/** Politely announces new notifications to screen readers. */
+/**
+ * Politely announces new notifications to screen readers: the one voice for arrivals (the toasts are
+ * not a live region). A replay burst (see burst.ts) is announced as "N new notifications".
+ */
 function LiveAnnouncer({ client }: { client: SharedLive }) {
   const t = useTranslations("live");
   const [message, setMessage] = useState("");
-  useEffect(
-    () =>
-      client.onEvent((e) => {
-        if (e.notification) setMessage(t("announce", { title: e.notification.title }));
-      }),
-    [client, t],
-  );
+  useEffect(() => {
+    const burst = new BurstDetector<string>();
+    return client.onEvent((e) => {
+      const n = e.notification;
+      if (!n) return;
+      const verdict = burst.arrive(n.id, Date.now());
+      setMessage(verdict.kind === "single" ? t("announce", { title: n.title }) : t("announceMany", { count: verdict.count }));
+    });
+  }, [client, t]);
   return (
     <div aria-live="polite" aria-atomic="true" className="sr-only" data-testid="live-announcer">
       {message}

@@ -1,27 +1,32 @@
 "use client";
 import { useFormatter, useNow, useTranslations } from "use-intl";
+import { relativeNow } from "@/lib/client/relative-time";
 import type { NotificationDto } from "@/lib/notifications/dto";
 import { Markdown } from "./markdown";
 
 type Props = {
   item: NotificationDto;
   compact?: boolean;
+  /** Focusable by script (the inbox's j/k shortcuts), with a visible focus ring. */
+  focusable?: boolean;
   onToggleRead?: (item: NotificationDto) => void;
   onDelete?: (item: NotificationDto) => void;
 };
 
-export function NotificationItem({ item, compact, onToggleRead, onDelete }: Props) {
+export function NotificationItem({ item, compact, focusable, onToggleRead, onDelete }: Props) {
   const t = useTranslations("inbox");
   const format = useFormatter();
-  const now = useNow({ updateInterval: 60_000 });
+  const now = useNow({ updateInterval: 30_000 });
   const unread = item.readAt === null;
+  const created = new Date(item.createdAt);
   return (
     <article
       data-testid="notification"
       data-id={item.id}
       data-unread={unread ? "true" : "false"}
       aria-labelledby={`n-${item.id}-title`}
-      className={`flex gap-3 rounded-lg border p-3 ${
+      tabIndex={focusable ? -1 : undefined}
+      className={`flex gap-3 rounded-lg border p-3 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-sky-500 ${
         unread
           ? "border-sky-300 bg-sky-50 dark:border-sky-700 dark:bg-sky-950/40"
           : "border-zinc-200 bg-white dark:border-zinc-800 dark:bg-zinc-900"
@@ -42,8 +47,13 @@ export function NotificationItem({ item, compact, onToggleRead, onDelete }: Prop
               {t("announcement")}
             </span>
           )}
-          <time dateTime={item.createdAt} className="text-xs text-zinc-500 dark:text-zinc-400">
-            {format.relativeTime(new Date(item.createdAt), now)}
+          <time
+            dateTime={item.createdAt}
+            title={format.dateTime(created, { dateStyle: "medium", timeStyle: "short" })}
+            data-testid="notification-time"
+            className="text-xs text-zinc-500 dark:text-zinc-400"
+          >
+            {format.relativeTime(created, relativeNow(created, now))}
           </time>
         </div>
         <div className={`mt-1 text-sm text-zinc-700 dark:text-zinc-300 ${compact ? "line-clamp-2" : ""}`}>

@@ -1,8 +1,10 @@
 import Link from "next/link";
 import { LanguageSwitcher, SignOutButton } from "@/components/account-menu";
 import { Bell } from "@/components/bell";
+import { DesktopNotifier } from "@/components/desktop-notifications";
 import { LiveProvider } from "@/components/live-provider";
 import { LiveStatus } from "@/components/live-status";
+import { NotificationToasts } from "@/components/notification-toasts";
 import { hasAdminRole } from "@/lib/auth/page-admin";
 import { requirePageUser } from "@/lib/auth/page-session";
 import { env } from "@/lib/env";
@@ -49,6 +51,8 @@ export default async function AppLayout({ children }: { children: React.ReactNod
       <main id="main" className="mx-auto max-w-4xl px-4 py-6">
         {children}
       </main>
+      <NotificationToasts />
+      <DesktopNotifier />
     </LiveProvider>
   );
 }

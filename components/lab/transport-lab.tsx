@@ -2,6 +2,7 @@
 import { useRef, useState } from "react";
 import { useFormatter, useTranslations } from "use-intl";
 import { z } from "zod";
+import { beginOwnAction } from "@/lib/client/own-actions";
 import { TRANSPORTS } from "@/lib/client/transports";
 import type { LabTest } from "./delivery";
 import { RestrictedPanel } from "./restricted-panel";
@@ -31,15 +32,20 @@ export function TransportLab() {
       setTest((cur) => (cur?.key === key ? { ...cur, failed: true } : cur));
       setSend(state);
     };
+    // The user's own test: no toast for it in this tab.
+    const own = beginOwnAction();
     try {
       const res = await fetch("/api/lab/test-notification", { method: "POST", cache: "no-store" });
       if (res.status === 429) return fail({ kind: "limited", seconds: Number(res.headers.get("retry-after")) || 60 });
       if (res.status !== 201) return fail({ kind: "failed" });
       const sent = sentSchema.parse(await res.json());
+      own.end(sent.id);
       setTest((cur) => (cur?.key === key ? { ...cur, id: sent.id } : cur));
       setSend({ kind: "sent", at: new Date(sent.sentAt) });
     } catch {
       fail({ kind: "failed" });
+    } finally {
+      own.end(null);
     }
   }
 
