@@ -403,7 +403,7 @@ test.describe("admin dashboard", () => {
       await expect(admin.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "管理" })).toBeVisible();
       await expect(admin.page.getByRole("heading", { name: "新公告" })).toBeVisible();
       await expect(admin.page.getByLabel("正文（Markdown）")).toBeVisible();
-      await expect(admin.page.getByRole("radio", { name: "所有人" })).toBeChecked();
+      await expect(admin.page.getByRole("radio", { name: "所有人", exact: true })).toBeChecked();
       await expect(admin.page.getByRole("button", { name: "立即发送" })).toBeVisible();
       await expect(admin.page.getByRole("heading", { name: "实时连接" })).toBeVisible();
       await expect(admin.page.getByRole("heading", { name: "API 密钥" })).toBeVisible();

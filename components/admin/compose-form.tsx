@@ -217,9 +217,12 @@ export function ComposeForm({ onSent }: { onSent(created: CreatedAnnouncement): 
             {t("role")}
           </label>
           {audienceType === "role" && (
-            <label className="flex items-center gap-2 text-sm">
-              <span className="sr-only">{t("roleLabel")}</span>
+            <>
+              <label htmlFor={id("audience")} className="sr-only">
+                {t("roleLabel")}
+              </label>
               <select
+                id={id("audience")}
                 value={role}
                 onChange={(e) => setRole(e.target.value === "admin" ? "admin" : "user")}
                 className="rounded-md border border-zinc-300 bg-white px-2 py-1 text-sm dark:border-zinc-700 dark:bg-zinc-900"
@@ -227,7 +230,7 @@ export function ComposeForm({ onSent }: { onSent(created: CreatedAnnouncement): 
                 <option value="user">{t("roles.user")}</option>
                 <option value="admin">{t("roles.admin")}</option>
               </select>
-            </label>
+            </>
           )}
         </div>
         <label className="flex items-center gap-2 text-sm">
