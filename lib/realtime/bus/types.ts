@@ -1,3 +1,5 @@
+import type { NotificationRow } from "@/lib/notifications/dto";
+
 /**
  * What travels between instances: only "these inboxes changed", or "every inbox of this audience
  * changed" (a broadcast announcement; `role` null = everyone). Payloads come from the database.
@@ -12,15 +14,7 @@ export type BusEvent =
     };
 
 /** A broadcast row as it travels on the bus (dates as ISO strings, so Redis can carry it). */
-export type BroadcastRowPayload = {
-  seq: number;
-  id: string;
-  kind: string;
-  title: string;
-  body: string;
-  link: string | null;
-  createdAt: string;
-};
+export type BroadcastRowPayload = Omit<NotificationRow, "createdAt" | "readAt"> & { createdAt: string };
 
 export interface Bus {
   publish(event: BusEvent): void;
