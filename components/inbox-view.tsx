@@ -56,6 +56,18 @@ export function InboxView() {
     void reload(filter);
   }, [filter, reload]);
 
+  // "Loading…" only when it takes a while: no flash on every switch of tab.
+  const [slow, setSlow] = useState(false);
+  const loading = items === null;
+  useEffect(() => {
+    if (!loading) return;
+    const timer = setTimeout(() => setSlow(true), 400);
+    return () => {
+      clearTimeout(timer);
+      setSlow(false);
+    };
+  }, [loading]);
+
   useLiveEvents((e) => {
     const n = e.notification;
     if (!n) {
@@ -212,7 +224,7 @@ export function InboxView() {
         </p>
       )}
       {items === null ? (
-        error ? null : (
+        error || !slow ? null : (
           <p className="py-10 text-center text-sm text-zinc-500 dark:text-zinc-400">{t("loading")}</p>
         )
       ) : items.length === 0 ? (

@@ -34,6 +34,14 @@ describe("shortcutFor", () => {
     }
   });
 
+  it("repeats only movement while a key is held", () => {
+    expect(shortcutFor(key("j", { repeat: true }), true)).toBe("next");
+    expect(shortcutFor(key("ArrowUp", { repeat: true }), true)).toBe("previous");
+    expect(shortcutFor(key("x", { repeat: true }), true)).toBeNull();
+    expect(shortcutFor(key("m", { repeat: true }), true)).toBeNull();
+    expect(shortcutFor(key("?", { repeat: true }), true)).toBeNull();
+  });
+
   it("never fires while typing", () => {
     for (const target of [{ tagName: "INPUT" }, { tagName: "textarea" }, { tagName: "SELECT" }, { tagName: "DIV", isContentEditable: true }]) {
       expect(shortcutFor(key("j", { target }), false)).toBeNull();

@@ -13,6 +13,7 @@ export type KeyLike = {
   altKey: boolean;
   isComposing?: boolean;
   defaultPrevented?: boolean;
+  repeat?: boolean;
   target: unknown;
 };
 
@@ -31,7 +32,13 @@ export function isTypingTarget(target: unknown): boolean {
 export function shortcutFor(e: KeyLike, focusInList: boolean): ShortcutAction | null {
   if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing || e.defaultPrevented) return null;
   if (isTypingTarget(e.target)) return null;
-  switch (e.key) {
+  const action = actionOf(e.key, focusInList);
+  // Holding a key may move along the list, but never deletes or toggles item after item.
+  return e.repeat && action !== "next" && action !== "previous" ? null : action;
+}
+
+function actionOf(key: string, focusInList: boolean): ShortcutAction | null {
+  switch (key) {
     case "j":
     case "J":
       return "next";
