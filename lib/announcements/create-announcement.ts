@@ -48,8 +48,13 @@ export async function createAnnouncement(
       createdById: adminId,
       publishAt: publishAt < now ? now : publishAt,
       recipientIds: JSON.stringify(recipientIds),
-      // For everyone or a role: the audience as of now; fixed when it is published.
-      recipientCount: audience.type === "users" ? recipientIds.length : await audienceSize(audience.type === "role" ? audience.role : null, now),
+      // For everyone or a role it is counted when published (now, or by the scheduler); until then an estimate.
+      recipientCount:
+        audience.type === "users"
+          ? recipientIds.length
+          : publishAt > now
+            ? await audienceSize(audience.type === "role" ? audience.role : null, now)
+            : 0,
     },
     select: { id: true, publishAt: true },
   });

@@ -6,9 +6,21 @@ import { hub } from "@/lib/realtime";
 
 const idsSchema = z.array(z.string());
 
-/** Accounts in an audience (`role` null = everyone) that exist at `at`. */
-export function audienceSize(role: string | null, at: Date, client: Pick<typeof db, "user"> = db): Promise<number> {
-  return client.user.count({ where: { createdAt: { lte: at }, ...(role ? { role } : {}) } });
+type Counter = Pick<typeof db, "user" | "$queryRaw">;
+
+/**
+ * Accounts in an audience (`role` null = everyone) that exist at `at`: all of them minus those
+ * created since (an index seek that finds next to none). For everyone, SQLite counts a whole table
+ * without reading its rows, so this stays flat as the site grows; a role is an index range count.
+ */
+export async function audienceSize(role: string | null, at: Date, client: Counter = db): Promise<number> {
+  const [all, since] = await Promise.all([
+    role
+      ? client.user.count({ where: { role } })
+      : client.$queryRaw<Array<{ n: bigint | number }>>`SELECT COUNT(*) AS n FROM "User"`.then((r) => Number(r[0]?.n ?? 0)),
+    client.user.count({ where: { createdAt: { gt: at }, ...(role ? { role } : {}) } }),
+  ]);
+  return all - since;
 }
 
 /**
