@@ -11,7 +11,7 @@ const LATEST = 5;
 
 export function Bell() {
   const t = useTranslations("bell");
-  const { unreadCount, setCount } = useLive();
+  const { unreadCount, setCount, freshSince } = useLive();
   const [open, setOpen] = useState(false);
   const [items, setItems] = useState<NotificationDto[] | null>(null);
   const panelId = useId();
@@ -19,11 +19,14 @@ export function Bell() {
   const buttonRef = useRef<HTMLButtonElement>(null);
   const count = unreadCount ?? 0;
 
-  const load = useCallback(async () => {
+  const load = useCallback(async (): Promise<void> => {
+    const askedAt = Date.now();
     const page = await api.list("all", LATEST);
+    // Something arrived live while the list was on its way: it is already stale, ask again.
+    if (!freshSince(askedAt)) return load();
     setItems(page.items);
-    setCount(page.unreadCount);
-  }, [setCount]);
+    setCount(page.unreadCount, askedAt);
+  }, [setCount, freshSince]);
 
   useEffect(() => {
     if (open) void load().catch(() => setItems([]));
@@ -93,7 +96,10 @@ export function Bell() {
               <button
                 type="button"
                 className="text-xs text-sky-700 underline dark:text-sky-300"
-                onClick={() => void api.readAll().then((r) => setCount(r.unreadCount))}
+                onClick={() => {
+                  const askedAt = Date.now();
+                  void api.readAll().then((r) => setCount(r.unreadCount, askedAt));
+                }}
               >
                 {t("markAllRead")}
               </button>

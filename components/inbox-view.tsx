@@ -21,7 +21,7 @@ function matches(filter: Filter, n: NotificationDto): boolean {
 export function InboxView() {
   const t = useTranslations("inbox");
   const tShortcuts = useTranslations("shortcuts");
-  const { unreadCount, setCount } = useLive();
+  const { unreadCount, setCount, freshSince } = useLive();
   const [filter, setFilter] = useState<Filter>("all");
   const [items, setItems] = useState<NotificationDto[] | null>(null);
   const [nextCursor, setNextCursor] = useState<string | null>(null);
@@ -35,19 +35,22 @@ export function InboxView() {
 
   /** Reloads what is on screen (at least one page) from the server. */
   const reload = useCallback(
-    async (f: Filter) => {
+    async (f: Filter): Promise<void> => {
       try {
+        const askedAt = Date.now();
         const page = await api.list(f, Math.min(100, Math.max(PAGE, loaded.current)));
+        // Something arrived live while the page was on its way: it is already stale, ask again.
+        if (!freshSince(askedAt)) return reload(f);
         setItems(page.items);
         setNextCursor(page.nextCursor);
-        setCount(page.unreadCount);
+        setCount(page.unreadCount, askedAt);
         loaded.current = page.items.length;
         setError(null);
       } catch {
         setError(t("loadError"));
       }
     },
-    [t, setCount],
+    [t, setCount, freshSince],
   );
 
   useEffect(() => {
@@ -94,8 +97,9 @@ export function InboxView() {
 
   async function act(fn: () => Promise<{ unreadCount: number } | void>) {
     try {
+      const askedAt = Date.now();
       const r = await fn();
-      if (r) setCount(r.unreadCount);
+      if (r) setCount(r.unreadCount, askedAt);
       setError(null);
     } catch {
       setError(t("actionError"));

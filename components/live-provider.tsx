@@ -37,10 +37,19 @@ function useClient(): SharedLive {
   return client;
 }
 
-export function useLive(): SharedSnapshot & { setCount(n: number): void; setPreference(p: Preference): void } {
+type LiveApi = {
+  /** A count from a response to a request sent at `askedAt` (Date.now()); dropped if a live change is newer. */
+  setCount(n: number, askedAt: number): void;
+  /** True when nothing changed live since `askedAt`: a list fetched then is still current. */
+  freshSince(askedAt: number): boolean;
+  setPreference(p: Preference): void;
+};
+
+export function useLive(): SharedSnapshot & LiveApi {
   const client = useClient();
   const snap = useSyncExternalStore(client.subscribe, client.getSnapshot, client.getSnapshot);
-  const setCount = useCallback((n: number) => client.setCount(n), [client]);
+  const setCount = useCallback((n: number, askedAt: number) => client.setCount(n, askedAt), [client]);
+  const freshSince = useCallback((askedAt: number) => client.freshSince(askedAt), [client]);
   const setPreference = useCallback(
     (p: Preference) => {
       try {
@@ -52,7 +61,7 @@ export function useLive(): SharedSnapshot & { setCount(n: number): void; setPref
     },
     [client],
   );
-  return { ...snap, setCount, setPreference };
+  return { ...snap, setCount, freshSince, setPreference };
 }
 
 /** Calls `listener` for every live event (the latest listener, without resubscribing). */

@@ -137,7 +137,7 @@ describe("SharedLive without Web Locks (heartbeat election)", () => {
     await until(() => leaders(all).length === 1);
     const follower = all.find((t) => t.tab.getSnapshot().role === "follower")!;
     const leader = leaders(all)[0]!;
-    follower.tab.setCount(7);
+    follower.tab.setCount(7, Date.now());
     await until(() => leader.client()!.getSnapshot().unreadCount === 7);
     follower.tab.setPreference("ws");
     await until(() => leader.client()!.getSnapshot().preference === "ws");
@@ -147,5 +147,29 @@ describe("SharedLive without Web Locks (heartbeat election)", () => {
     const a = openTab("alice");
     const b = openTab("bob");
     await until(() => a.tab.getSnapshot().role === "leader" && b.tab.getSnapshot().role === "leader");
+  });
+});
+
+describe("SharedLive counts from responses", () => {
+  it("drops a count answered to a request sent before a newer live change", async () => {
+    const all = [openTab("u-stale"), openTab("u-stale")];
+    await until(() => leaders(all).length === 1);
+    const leader = leaders(all)[0]!;
+    const follower = all.find((t) => t !== leader)!;
+    const askedAt = Date.now();
+    await wait(5);
+    leader.client()!.deliver(3, "20", "Newer"); // arrives while the request is on its way
+    await until(() => follower.tab.getSnapshot().unreadCount === 3);
+    expect(follower.tab.freshSince(askedAt)).toBe(false);
+    follower.tab.setCount(0, askedAt); // the stale answer
+    leader.tab.setCount(0, askedAt);
+    await wait(50);
+    expect(leader.tab.getSnapshot().unreadCount).toBe(3);
+    expect(follower.tab.getSnapshot().unreadCount).toBe(3);
+    // A request sent after the change is current.
+    const later = Date.now() + 1;
+    await wait(5);
+    follower.tab.setCount(2, later);
+    await until(() => leader.client()!.getSnapshot().unreadCount === 2);
   });
 });

@@ -18,7 +18,7 @@ type Msg =
   | { t: "hello" }
   | { t: "state"; snapshot: LiveSnapshot }
   | { t: "event"; event: UnreadEvent }
-  | { t: "count"; unreadCount: number }
+  | { t: "count"; unreadCount: number; askedAt: number }
   | { t: "pref"; preference: Preference }
   // The heartbeat election (no Web Locks):
   | { t: "hb"; id: string }
@@ -70,6 +70,8 @@ export class SharedLive {
   private unhook: Array<() => void> = [];
   private started = false;
   private lastEmitted = -1;
+  /** When (Date.now(), shared by every tab of the machine) the count or cursor last changed live. */
+  private lastChangeAt = 0;
   // Heartbeat election state.
   private readonly id = randomId();
   private readonly timing: ElectionTiming;
@@ -140,10 +142,20 @@ export class SharedLive {
     this.channel = null;
   }
 
-  setCount(unreadCount: number): void {
+  /** True when nothing changed live since `askedAt`: a response to a request sent then is current. */
+  freshSince(askedAt: number): boolean {
+    return askedAt >= this.lastChangeAt;
+  }
+
+  /**
+   * A count the server returned to a request sent at `askedAt`. A live change that arrived after
+   * the request was sent is newer than the answer, so the answer is dropped.
+   */
+  setCount(unreadCount: number, askedAt: number): void {
+    if (!this.freshSince(askedAt)) return;
     this.set({ unreadCount });
     if (this.client) this.client.setCount(unreadCount);
-    else this.post({ t: "count", unreadCount });
+    else this.post({ t: "count", unreadCount, askedAt });
   }
 
   setPreference(preference: Preference): void {
@@ -153,6 +165,10 @@ export class SharedLive {
   }
 
   private set(patch: Partial<SharedSnapshot>): void {
+    const changed =
+      (patch.unreadCount !== undefined && patch.unreadCount !== this.snapshot.unreadCount) ||
+      (patch.cursor !== undefined && patch.cursor !== this.snapshot.cursor);
+    if (changed) this.lastChangeAt = Date.now();
     this.snapshot = { ...this.snapshot, ...patch };
     for (const l of this.stateListeners) l();
   }
@@ -215,6 +231,7 @@ export class SharedLive {
         if (!this.client) this.emit(msg.event);
         return;
       case "count":
+        if (!this.freshSince(msg.askedAt)) return;
         this.set({ unreadCount: msg.unreadCount });
         this.client?.setCount(msg.unreadCount);
         return;
