@@ -19,11 +19,11 @@ export function Bell() {
   const buttonRef = useRef<HTMLButtonElement>(null);
   const count = unreadCount ?? 0;
 
-  const load = useCallback(async (): Promise<void> => {
+  const load = useCallback(async (attempt = 0): Promise<void> => {
     const askedAt = Date.now();
     const page = await api.list("all", LATEST);
-    // Something arrived live while the list was on its way: it is already stale, ask again.
-    if (!freshSince(askedAt)) return load();
+    // Something arrived live while the list was on its way: it is already stale, ask again (twice at most).
+    if (!freshSince(askedAt) && attempt < 2) return load(attempt + 1);
     setItems(page.items);
     setCount(page.unreadCount, askedAt);
   }, [setCount, freshSince]);

@@ -34,20 +34,40 @@ export function InboxView() {
   const [refocus, setRefocus] = useState<{ id: string; neighbour: string | null } | null>(null);
 
   /** Reloads what is on screen (at least one page) from the server. */
+  /** One reload in flight; calls meanwhile coalesce into one more after it. */
+  const reloading = useRef<{ running: boolean; again: Filter | null }>({ running: false, again: null });
   const reload = useCallback(
     async (f: Filter): Promise<void> => {
+      const r = reloading.current;
+      if (r.running) {
+        r.again = f;
+        return;
+      }
+      r.running = true;
       try {
-        const askedAt = Date.now();
-        const page = await api.list(f, Math.min(100, Math.max(PAGE, loaded.current)));
-        // Something arrived live while the page was on its way: it is already stale, ask again.
-        if (!freshSince(askedAt)) return reload(f);
-        setItems(page.items);
-        setNextCursor(page.nextCursor);
-        setCount(page.unreadCount, askedAt);
-        loaded.current = page.items.length;
-        setError(null);
+        // A page that left the server before something arrived live is stale: ask again, a few
+        // times at most (under a steady stream the next event brings the next reload anyway).
+        for (let attempt = 0; ; attempt++) {
+          const askedAt = Date.now();
+          const page = await api.list(f, Math.min(100, Math.max(PAGE, loaded.current)));
+          if (!freshSince(askedAt) && attempt < 2) {
+            await new Promise((res) => setTimeout(res, 150));
+            continue;
+          }
+          setItems(page.items);
+          setNextCursor(page.nextCursor);
+          setCount(page.unreadCount, askedAt);
+          loaded.current = page.items.length;
+          setError(null);
+          break;
+        }
       } catch {
         setError(t("loadError"));
+      } finally {
+        r.running = false;
+        const next = r.again;
+        r.again = null;
+        if (next) void reload(next);
       }
     },
     [t, setCount, freshSince],

@@ -1,11 +1,19 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
-import { idParam } from "@/lib/notifications/schemas";
 import type { Audience } from "./schemas";
 
+/** The page cursor: the last item's creation time (ms) and id, so it survives that item's withdrawal. */
+const pageCursor = z
+  .string()
+  .regex(/^\d{1,15}_[A-Za-z0-9_-]{1,64}$/, "Not a cursor this server issued.")
+  .transform((c) => {
+    const at = c.indexOf("_");
+    return { createdAt: new Date(Number(c.slice(0, at))), id: c.slice(at + 1) };
+  });
+
 export const listAnnouncementsQuery = z.object({
-  cursor: idParam.optional(),
+  cursor: pageCursor.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
@@ -27,8 +35,16 @@ export async function listAnnouncements(query: z.infer<typeof listAnnouncementsQ
   const rows = await db.announcement.findMany({
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
     take: query.limit + 1,
-    ...(query.cursor ? { cursor: { id: query.cursor }, skip: 1 } : {}),
+    where: query.cursor
+      ? {
+          OR: [
+            { createdAt: { lt: query.cursor.createdAt } },
+            { createdAt: query.cursor.createdAt, id: { lt: query.cursor.id } },
+          ],
+        }
+      : {},
     select: {
+      createdAt: true,
       id: true,
       title: true,
       audienceType: true,
@@ -81,5 +97,6 @@ export async function listAnnouncements(query: z.infer<typeof listAnnouncementsQ
       readCount: readCount.get(r.id) ?? 0,
     };
   });
-  return { items, nextCursor: rows.length > query.limit ? page.at(-1)!.id : null };
+  const last = page.at(-1);
+  return { items, nextCursor: rows.length > query.limit && last ? `${last.createdAt.getTime()}_${last.id}` : null };
 }

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { emailSchema } from "@/lib/auth/schemas";
 import { bodySchema, linkSchema, titleSchema } from "@/lib/notifications/schemas";
 
-const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
+// Offsets run from -23:59 to +23:59 (hours 00–23, minutes 00–59).
+const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(?:Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)$/i;
 
 /** A calendar date and a time that exist (Date.parse would roll 30 February over to March). */
 function isRealDateTime(s: string): boolean {
@@ -38,5 +39,6 @@ export const createAnnouncementSchema = z.object({
     .string()
     .regex(ISO_DATE_TIME, "Use an ISO-8601 date and time with a time zone.")
     .refine(isRealDateTime, "Use a date and time that exist.")
+    .refine((v) => !Number.isNaN(Date.parse(v)), "Use a date and time that exist.")
     .optional(),
 });

@@ -11,10 +11,15 @@ const idsSchema = z.array(z.string());
  * connections get the corrected count live. A scheduled one that has not gone out never will.
  */
 export async function withdrawAnnouncement(id: string): Promise<void> {
-  const row = await db.announcement.findUnique({ where: { id }, select: { recipientIds: true, audienceType: true, audienceRole: true } });
+  const row = await db.announcement.findUnique({
+    where: { id },
+    select: { recipientIds: true, audienceType: true, audienceRole: true, publishedAt: true },
+  });
   if (!row) throw new AppError("not_found", "No such announcement.");
   const deleted = await db.announcement.deleteMany({ where: { id } });
   if (deleted.count === 0) throw new AppError("not_found", "No such announcement.");
+  // A scheduled one that never went out is in nobody's inbox: nobody needs telling.
+  if (row.publishedAt === null) return;
   if (row.audienceType === "users") hub.publish(idsSchema.parse(JSON.parse(row.recipientIds)));
   else hub.publishAudience(row.audienceType === "role" ? row.audienceRole : null);
 }

@@ -50,6 +50,8 @@ describe("toAppError", () => {
     });
     expect(toAppError(notFound).code).toBe("not_found");
     expect(toAppError({ code: "P2025" }).status).toBe(404);
+    // A foreign key that went away meanwhile (a withdrawn announcement) is not found, not a 500.
+    expect(toAppError({ code: "P2003" }).code).toBe("not_found");
     expect(toAppError({ code: "P2002", meta: { target: ["email"] } }).code).toBe("conflict");
   });
 

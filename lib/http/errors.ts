@@ -84,6 +84,8 @@ export function toAppError(err: unknown): AppError {
   if (err instanceof ZodError) return new AppError("validation_failed", undefined, { fields: fieldsFromZod(err) });
   if (isPrismaError(err, "P2025")) return new AppError("not_found");
   if (isPrismaError(err, "P2002")) return new AppError("conflict");
+  // A row it refers to went away meanwhile (e.g. an announcement withdrawn while being marked read).
+  if (isPrismaError(err, "P2003")) return new AppError("not_found");
   console.error("[error]", err);
   return new AppError("internal");
 }

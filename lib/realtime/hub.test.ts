@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { NotificationRow, UnreadEvent } from "@/lib/notifications/dto";
 import { MemoryBus } from "./bus/memory";
-import { createHub, Hub, type HubObserver, type InboxSource, REPLAY_BATCH, type Sink } from "./hub";
+import { type BroadcastGap, createHub, Hub, type HubObserver, type InboxSource, REPLAY_BATCH, type Sink } from "./hub";
 
 type Row = NotificationRow & { userId: string };
 
@@ -570,22 +570,32 @@ describe("Hub: shutdown and failure", () => {
   });
 });
 
-/** A store that also answers the broadcast gap check, counting how it is asked. */
+/** A store that also answers the broadcast read, counting how it is asked. */
 class BroadcastSource extends FakeSource {
   gapChecks = 0;
   countCalls = 0;
+  roles = new Map<string, string>();
+  signedUp = new Map<string, Date>();
+  broadcasts: Array<{ seq: number; audienceRole: string | null; createdAt: Date }> = [];
+  withdrawn = new Set<number>();
   override countUnread(userId: string): Promise<number> {
     this.countCalls++;
     return super.countUnread(userId);
   }
-  async rowsBetween(userIds: readonly string[], _after: number, before: number): Promise<{ latest: Map<string, number>; broadcast: boolean }> {
+  async broadcastGap(userIds: readonly string[], after: number, before: number): Promise<BroadcastGap> {
     this.gapChecks++;
     await Promise.resolve();
-    const latest = new Map<string, number>();
+    const latestOwn = new Map<string, number>();
     for (const r of this.rows) {
-      if (userIds.includes(r.userId) && r.seq < before) latest.set(r.userId, Math.max(r.seq, latest.get(r.userId) ?? 0));
+      if (userIds.includes(r.userId) && r.seq < before) latestOwn.set(r.userId, Math.max(r.seq, latestOwn.get(r.userId) ?? 0));
     }
-    return { latest, broadcast: false };
+    const viewers = new Map(userIds.map((id) => [id, { role: this.roles.get(id) ?? "user", createdAt: this.signedUp.get(id) ?? new Date(0) }]));
+    return {
+      viewers,
+      latestOwn,
+      broadcasts: this.broadcasts.filter((b) => b.seq > after && b.seq < before),
+      exists: !this.withdrawn.has(before),
+    };
   }
 }
 
@@ -636,27 +646,65 @@ describe("Hub: broadcasts", () => {
     expect(a.notificationIds()).not.toContain(`b${mine.seq + 1}`);
   });
 
-  it("leaves out connections of another role, and flushes a connection too new to have a count", async () => {
+  it("decides the audience by the database's role, not the session's", async () => {
     const source = new BroadcastSource();
     const { hub } = setup(source);
+    source.roles.set("root", "admin");
+    source.roles.set("demoted", "user");
     const admin = new RecordingSink();
-    const user = new RecordingSink();
+    const demoted = new RecordingSink();
     hub.connect("root", null, "sse", admin, "admin");
-    hub.connect("alice", null, "sse", user, "user");
-    await until(() => expect(admin.events.length + user.events.length).toBe(2));
-    await new Promise((r) => setTimeout(r, 10));
+    hub.connect("demoted", null, "sse", demoted, "admin"); // the session still says admin
+    await until(() => expect(admin.events.length + demoted.events.length).toBe(2));
     hub.publishAudience("admin", payload(7, "Admins"));
     await until(() => expect(admin.events).toHaveLength(2));
     await settle();
-    expect(user.events).toHaveLength(1);
+    expect(demoted.events).toHaveLength(1);
+  });
 
-    // Opened after the row existed: it may not be in the audience (a new account), so it is flushed.
+  it("leaves out accounts made after the broadcast, and flushes a connection that has no count yet", async () => {
+    const source = new BroadcastSource();
+    source.slow = true;
+    const { hub } = setup(source);
+    source.signedUp.set("late", new Date(Date.now() + 60_000));
     const late = new RecordingSink();
-    const row = payload(8);
-    hub.connect("root", null, "ws", late, "admin");
+    hub.connect("late", null, "sse", late, "user");
     await until(() => expect(late.events).toHaveLength(1));
+    const fresh = new RecordingSink();
+    hub.connect("alice", null, "ws", fresh, "user"); // its first flush is still running
+    hub.publishAudience(null, payload(9));
+    await until(() => expect(fresh.events.length).toBeGreaterThanOrEqual(1));
+    await settle();
+    expect(late.events).toHaveLength(1);
+  });
+
+  it("flushes a user when a broadcast they can see lies in between, but not for one of another role", async () => {
+    const source = new BroadcastSource();
+    const { hub } = setup(source);
+    const a = new RecordingSink();
+    hub.connect("alice", null, "sse", a, "user");
+    await until(() => expect(a.events).toHaveLength(1));
     const counts = source.countCalls;
-    hub.publishAudience("admin", { ...row, createdAt: new Date(Date.now() - 60_000).toISOString() });
-    await until(() => expect(source.countCalls).toBeGreaterThan(counts));
+    source.broadcasts.push({ seq: 5, audienceRole: "admin", createdAt: new Date() });
+    hub.publishAudience(null, payload(6));
+    await until(() => expect(a.last?.cursor).toBe("6"));
+    expect(source.countCalls).toBe(counts); // the admins' broadcast is not hers: no flush
+
+    source.broadcasts.push({ seq: 7, audienceRole: null, createdAt: new Date(Date.now() + 1000) });
+    hub.publishAudience(null, payload(8));
+    await until(() => expect(source.countCalls).toBeGreaterThan(counts)); // one of hers in between: flush
+  });
+
+  it("delivers nothing of a broadcast withdrawn while it was being read", async () => {
+    const source = new BroadcastSource();
+    const { hub } = setup(source);
+    const a = new RecordingSink();
+    hub.connect("alice", null, "sse", a, "user");
+    await until(() => expect(a.events).toHaveLength(1));
+    source.withdrawn.add(12);
+    hub.publishAudience(null, payload(12));
+    await until(() => expect(source.gapChecks).toBe(1));
+    await settle();
+    expect(a.notificationIds()).not.toContain("b12");
   });
 });

@@ -20,12 +20,20 @@ export interface InboxSource {
   /** The newest seq in the whole store: a cursor above it was not issued by this store. */
   maxSeq(): Promise<number>;
   /**
-   * For a broadcast at seq `before`: each user's newest own row below it, and whether any broadcast
-   * row lies in (after, before). One grouped query for many users, so a broadcast can skip per-user
-   * flushes (optional).
+   * For a broadcast row at seq `before`, read once for many users (optional; without it every
+   * broadcast means a flush per connected user): each user's role and sign-up time, their newest own
+   * row below it, the other broadcast rows in (after, before), and whether the row still exists.
    */
-  rowsBetween?(userIds: readonly string[], after: number, before: number): Promise<{ latest: Map<string, number>; broadcast: boolean }>;
+  broadcastGap?(userIds: readonly string[], after: number, before: number): Promise<BroadcastGap>;
 }
+
+/** What the broadcast fast path needs to know, read in a few queries for all connected users. */
+export type BroadcastGap = {
+  viewers: Map<string, { role: string; createdAt: Date }>;
+  latestOwn: Map<string, number>;
+  broadcasts: Array<{ seq: number; audienceRole: string | null; createdAt: Date }>;
+  exists: boolean;
+};
 
 export const REPLAY_BATCH = 500;
 /**
@@ -49,7 +57,6 @@ export class Connection {
   lastCount: number | null = null;
   initial = true;
   closed = false;
-  readonly openedAt = Date.now();
 
   constructor(
     readonly userId: string,
@@ -94,12 +101,9 @@ export class Hub {
         for (const id of e.userIds) if (this.conns.has(id)) this.schedule(id, at);
         return;
       }
-      // A broadcast: every user here in its audience (a connection of unknown role counts as in it).
-      const users: string[] = [];
-      for (const [id, set] of this.conns) {
-        if (e.role === null || [...set].some((c) => c.role === undefined || c.role === e.role)) users.push(id);
-      }
-      if (e.row && this.source.rowsBetween) void this.broadcast(users, e.role, e.row, at);
+      // A broadcast: who is in its audience is the database's call (a session's role can be stale).
+      const users = [...this.conns.keys()];
+      if (e.row && this.source.broadcastGap) void this.broadcast(users, e.role, e.row, at);
       else for (const id of users) this.schedule(id, at);
     });
   }
@@ -178,48 +182,49 @@ export class Hub {
   }
 
   /**
-   * The broadcast fast path: a connection that is up to date, opened before the row existed, and
-   * has nothing else between its cursor and the row gets the row with its last count + 1, without a
-   * query of its own. One query checks the gap for every such user at once; everyone else (a flush
-   * running, a gap, a fresh connection) gets an ordinary flush.
+   * The broadcast fast path. One read for every connected user (roles and sign-up times from the
+   * database, each one's newest own row below the broadcast, other broadcasts in between). A user
+   * outside the audience hears nothing. A user whose connections are up to date with nothing in
+   * between gets the row with their last count + 1, without a query of their own. Everyone else (a
+   * gap, a flush running, a fresh connection) gets an ordinary flush, so nothing is skipped.
    */
   private async broadcast(userIds: readonly string[], role: string | null, payload: BroadcastRowPayload, at: number): Promise<void> {
-    const createdAt = Date.parse(payload.createdAt);
-    const row: NotificationRow = { ...payload, createdAt: new Date(createdAt), readAt: null };
+    if (!userIds.length) return;
+    const createdAt = new Date(payload.createdAt);
+    const row: NotificationRow = { ...payload, createdAt, readAt: null };
     const ready = (id: string): Connection[] | null => {
       const set = this.conns.get(id);
       if (!set || this.flushing.has(id)) return null;
       const list = [...set];
-      const ok = list.every(
-        (c) =>
-          !c.closed &&
-          !c.initial &&
-          c.lastSeq !== null &&
-          c.lastCount !== null &&
-          c.lastSeq < row.seq &&
-          c.openedAt < createdAt &&
-          (role === null || c.role === role),
-      );
+      const ok = list.every((c) => !c.closed && !c.initial && c.lastSeq !== null && c.lastCount !== null && c.lastSeq < row.seq);
       return ok ? list : null;
     };
-    const fast = userIds.filter((id) => ready(id));
-    for (const id of userIds) if (!fast.includes(id)) this.schedule(id, at);
-    if (!fast.length) return;
-    let gap: { latest: Map<string, number>; broadcast: boolean };
+    let after = row.seq;
+    for (const id of userIds) for (const c of this.conns.get(id) ?? []) after = Math.min(after, c.lastSeq ?? 0);
+    let gap: BroadcastGap;
     try {
-      let after = row.seq;
-      for (const id of fast) for (const c of this.conns.get(id) ?? []) after = Math.min(after, c.lastSeq ?? 0);
-      gap = await this.source.rowsBetween!(fast, after, row.seq);
+      gap = await this.source.broadcastGap!(userIds, after, row.seq);
     } catch (e) {
-      console.error("[hub] broadcast gap check failed; flushing instead", e);
-      for (const id of fast) this.schedule(id, at);
+      console.error("[hub] broadcast read failed; flushing instead", e);
+      for (const id of userIds) this.schedule(id, at);
       return;
     }
+    // Withdrawn while we read: its withdrawal flushes everyone; deliver nothing of it.
+    if (!gap.exists) return;
     const sinceMs = performance.now() - at;
-    for (const id of fast) {
-      // Re-check: a flush may have started, or delivered the row, while the query ran.
+    const sees = (v: { role: string; createdAt: Date }, b: { audienceRole: string | null; createdAt: Date }) =>
+      (b.audienceRole === null || b.audienceRole === v.role) && b.createdAt >= v.createdAt;
+    for (const id of userIds) {
+      const viewer = gap.viewers.get(id);
+      if (!viewer || !sees(viewer, { audienceRole: role, createdAt })) continue;
       const list = ready(id);
-      const behind = gap.broadcast || !list || list.some((c) => (gap.latest.get(id) ?? 0) > c.lastSeq!);
+      const behind =
+        !list ||
+        list.some(
+          (c) =>
+            (gap.latestOwn.get(id) ?? 0) > c.lastSeq! ||
+            gap.broadcasts.some((b) => b.seq > c.lastSeq! && b.seq < row.seq && sees(viewer, b)),
+        );
       if (behind) {
         if ([...(this.conns.get(id) ?? [])].some((c) => c.lastSeq === null || c.lastSeq < row.seq)) this.schedule(id, at);
         continue;

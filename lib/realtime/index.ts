@@ -14,18 +14,26 @@ const dbSource: InboxSource = {
     const agg = await db.notification.aggregate({ _max: { seq: true } });
     return agg._max.seq ?? 0;
   },
-  async rowsBetween(userIds, after, before) {
-    const latest = new Map<string, number>();
+  async broadcastGap(userIds, after, before) {
+    const viewers = new Map<string, { role: string; createdAt: Date }>();
+    const latestOwn = new Map<string, number>();
     for (let i = 0; i < userIds.length; i += 500) {
-      const groups = await db.notification.groupBy({
-        by: ["userId"],
-        where: { userId: { in: userIds.slice(i, i + 500) }, seq: { lt: before } },
-        _max: { seq: true },
-      });
-      for (const g of groups) if (g.userId && g._max.seq !== null) latest.set(g.userId, g._max.seq);
+      const chunk = userIds.slice(i, i + 500);
+      const [users, groups] = await Promise.all([
+        db.user.findMany({ where: { id: { in: chunk } }, select: { id: true, role: true, createdAt: true } }),
+        db.notification.groupBy({ by: ["userId"], where: { userId: { in: chunk }, seq: { lt: before } }, _max: { seq: true } }),
+      ]);
+      for (const u of users) viewers.set(u.id, { role: u.role, createdAt: u.createdAt });
+      for (const g of groups) if (g.userId && g._max.seq !== null) latestOwn.set(g.userId, g._max.seq);
     }
-    const broadcast = (await db.notification.count({ where: { userId: null, seq: { gt: after, lt: before } } })) > 0;
-    return { latest, broadcast };
+    const [broadcasts, still] = await Promise.all([
+      db.notification.findMany({
+        where: { userId: null, seq: { gt: after, lt: before } },
+        select: { seq: true, audienceRole: true, createdAt: true },
+      }),
+      db.notification.count({ where: { seq: before } }),
+    ]);
+    return { viewers, latestOwn, broadcasts, exists: still > 0 };
   },
 };
 

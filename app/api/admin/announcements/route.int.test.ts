@@ -187,7 +187,7 @@ describe("POST /api/admin/announcements", () => {
     const res = await admin.fetch("/api/admin/announcements", {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ title: "t", body: "b".repeat(300 * 1024), audience: { type: "users", emails: [bobEmail] } }),
+      body: JSON.stringify({ title: "t", body: "b".repeat(600 * 1024), audience: { type: "users", emails: [bobEmail] } }),
     });
     await expectError(res, 413, "payload_too_large");
   });

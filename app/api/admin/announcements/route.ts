@@ -9,6 +9,6 @@ export const GET = withAdmin(async ({ req }) => {
 });
 
 export const POST = withAdmin(async ({ req, user }) => {
-  const input = await parseJson(req, createAnnouncementSchema, 256 * 1024);
+  const input = await parseJson(req, createAnnouncementSchema, 512 * 1024);
   return Response.json(await createAnnouncement(user.id, input), { status: 201 });
 });
