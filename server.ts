@@ -1,10 +1,11 @@
 // The custom server: Next's request handler, the WebSocket upgrade path, graceful shutdown.
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { createServer, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import next from "next";
 import { env } from "./lib/env";
 import { CLIENT_IP_HEADER } from "./lib/http/client-ip";
-import { AppError, errorBody } from "./lib/http/errors";
+import { AppError } from "./lib/http/errors";
+import { refuseUpgrade, writeError } from "./lib/http/node-errors";
 import { routeLabel } from "./lib/http/route-label";
 import type { Metrics } from "./lib/metrics";
 import type { Hub } from "./lib/realtime/hub";
@@ -53,11 +54,7 @@ function undecodableApiPath(url: string | undefined): boolean {
 }
 
 /** While draining, a keep-alive socket can still carry a new request (a reconnecting stream): send it elsewhere. */
-function refuseWhileStopping(res: ServerResponse): void {
-  const body = JSON.stringify(errorBody(new AppError("unavailable", "The server is restarting. Try again shortly.")));
-  res.writeHead(503, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), "Retry-After": "1", Connection: "close" });
-  res.end(body);
-}
+const RESTARTING = new AppError("unavailable", "The server is restarting. Try again shortly.", { headers: { "Retry-After": "1" } });
 
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 /** Streams stay open by design: their duration would drown every other route's. */
@@ -76,14 +73,11 @@ server.on("request", (req, res) => {
   const route = routeLabel(req.url);
   // "close" fires for finished and aborted responses alike, once.
   res.once("close", () => record(req.method, route, res.statusCode, res.writableFinished ? startedAt : null));
-  if (stopping) return refuseWhileStopping(res);
+  if (stopping) return writeError(res, RESTARTING, { closing: true });
   // The client address Next sees is ours, never one a client made up.
   req.headers[CLIENT_IP_HEADER] = clientAddress(req);
   if (undecodableApiPath(req.url)) {
-    const body = JSON.stringify(errorBody(new AppError("invalid_request", "The request path is not valid percent-encoding.")));
-    res.writeHead(400, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body) });
-    res.end(body);
-    return;
+    return writeError(res, new AppError("invalid_request", "The request path is not valid percent-encoding."));
   }
   void handle(req, res);
 });
@@ -91,7 +85,7 @@ server.on("request", (req, res) => {
 server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
   const path = (req.url ?? "").split("?")[0];
   if (stopping) {
-    socket.end("HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nRetry-After: 1\r\nContent-Length: 0\r\n\r\n");
+    refuseUpgrade(socket, RESTARTING);
   } else if (path === WS_PATH) {
     void websockets.handleUpgrade(req, socket, head).then((status) => record(req.method, WS_PATH, status, null));
   } else if (dev && path?.startsWith("/_next/")) {
@@ -99,8 +93,7 @@ server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     nextUpgrades.emit("upgrade", req, socket, head);
   } else {
     // Nothing else upgrades; an unanswered upgrade would hold its socket with no timeout.
-    socket.on("error", () => socket.destroy());
-    socket.end("HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    refuseUpgrade(socket, new AppError("not_found", "Nothing upgrades at this path."));
     record(req.method, routeLabel(req.url), 404, null);
   }
 });

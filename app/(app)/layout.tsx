@@ -5,7 +5,7 @@ import { DesktopNotifier } from "@/components/desktop-notifications";
 import { LiveProvider } from "@/components/live-provider";
 import { LiveStatus } from "@/components/live-status";
 import { NotificationToasts } from "@/components/notification-toasts";
-import { hasAdminRole } from "@/lib/auth/page-admin";
+import { hasAdminRole } from "@/lib/auth/roles";
 import { requirePageUser } from "@/lib/auth/page-session";
 import { env } from "@/lib/env";
 import { getTranslator } from "@/i18n/server";

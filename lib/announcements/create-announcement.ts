@@ -56,14 +56,16 @@ export async function createAnnouncement(
             ? await audienceSize(audience.type === "role" ? audience.role : null, now)
             : 0,
     },
-    select: { id: true, publishAt: true },
+    select: { id: true, publishAt: true, recipientCount: true },
   });
-  if (row.publishAt <= now) await publishDue(now);
-  const published = await db.announcement.findUnique({ where: { id: row.id }, select: { recipientCount: true } });
-  return {
-    id: row.id,
-    audience: shownAudience,
-    publishAt: row.publishAt.toISOString(),
-    recipientCount: published?.recipientCount ?? 0,
-  };
+  let recipientCount = row.recipientCount;
+  if (row.publishAt <= now) {
+    await publishDue(now);
+    // A broadcast's audience is counted as it is published: read what was fixed.
+    if (audience.type !== "users") {
+      const published = await db.announcement.findUnique({ where: { id: row.id }, select: { recipientCount: true } });
+      recipientCount = published?.recipientCount ?? 0;
+    }
+  }
+  return { id: row.id, audience: shownAudience, publishAt: row.publishAt.toISOString(), recipientCount };
 }

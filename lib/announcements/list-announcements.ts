@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { db } from "@/lib/db/client";
-import type { Audience } from "./schemas";
+import { type Audience, parseRecipientIds } from "./schemas";
 
 /** The page cursor: the last item's creation time (ms) and id, so it survives that item's withdrawal. */
 const pageCursor = z
@@ -27,8 +27,6 @@ export type AnnouncementItem = {
   recipientCount: number;
   readCount: number;
 };
-
-const idsSchema = z.array(z.string());
 
 /** The history, newest first, with read counts from one grouped query per page. */
 export async function listAnnouncements(query: z.infer<typeof listAnnouncementsQuery>): Promise<{ items: AnnouncementItem[]; nextCursor: string | null }> {
@@ -75,7 +73,7 @@ export async function listAnnouncements(query: z.infer<typeof listAnnouncementsQ
     const byRow = new Map(receipts.map((r) => [r.notificationId, r._count._all]));
     for (const b of broadcasts) readCount.set(b.announcementId, (readCount.get(b.announcementId) ?? 0) + (byRow.get(b.id) ?? 0));
   }
-  const recipientIds = new Map(page.map((r) => [r.id, r.audienceType === "users" ? idsSchema.parse(JSON.parse(r.recipientIds)) : []]));
+  const recipientIds = new Map(page.map((r) => [r.id, r.audienceType === "users" ? parseRecipientIds(r.recipientIds) : []]));
   const users = await db.user.findMany({ where: { id: { in: [...new Set([...recipientIds.values()].flat())] } }, select: { id: true, email: true } });
   const emailOf = new Map(users.map((u) => [u.id, u.email]));
 

@@ -1,10 +1,8 @@
 import "server-only";
-import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { notificationSelect } from "@/lib/notifications/queries";
 import { hub } from "@/lib/realtime";
-
-const idsSchema = z.array(z.string());
+import { parseRecipientIds } from "./schemas";
 
 type Counter = Pick<typeof db, "user" | "$queryRaw">;
 
@@ -39,7 +37,7 @@ export async function publishDue(now = new Date()): Promise<number> {
   for (const a of due) {
     const broadcast = a.audienceType !== "users";
     const role = a.audienceType === "role" ? a.audienceRole : null;
-    const userIds = broadcast ? [] : idsSchema.parse(JSON.parse(a.recipientIds));
+    const userIds = broadcast ? [] : parseRecipientIds(a.recipientIds);
     const claimed = await db.$transaction(async (tx) => {
       const at = new Date();
       const claim = await tx.announcement.updateMany({

@@ -29,6 +29,13 @@ export const audienceSchema = z.discriminatedUnion("type", [
 
 export type Audience = z.infer<typeof audienceSchema>;
 
+const recipientIdsSchema = z.array(z.string());
+
+/** The listed recipients' ids an announcement keeps (a JSON array in `Announcement.recipientIds`). */
+export function parseRecipientIds(stored: string): string[] {
+  return recipientIdsSchema.parse(JSON.parse(stored));
+}
+
 export const createAnnouncementSchema = z.object({
   title: titleSchema,
   body: bodySchema,

@@ -1,10 +1,8 @@
 import "server-only";
-import { z } from "zod";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
 import { hub } from "@/lib/realtime";
-
-const idsSchema = z.array(z.string());
+import { parseRecipientIds } from "./schemas";
 
 /**
  * Withdraws an announcement: its rows leave every inbox (they cascade with it), and every recipient's
@@ -20,6 +18,6 @@ export async function withdrawAnnouncement(id: string): Promise<void> {
   if (deleted.count === 0) throw new AppError("not_found", "No such announcement.");
   // A scheduled one that never went out is in nobody's inbox: nobody needs telling.
   if (row.publishedAt === null) return;
-  if (row.audienceType === "users") hub.publish(idsSchema.parse(JSON.parse(row.recipientIds)));
+  if (row.audienceType === "users") hub.publish(parseRecipientIds(row.recipientIds));
   else hub.publishAudience(row.audienceType === "role" ? row.audienceRole : null);
 }

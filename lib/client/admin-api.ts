@@ -2,13 +2,10 @@
 // Typed calls to the admin endpoints for /admin. Every answer is checked against a schema, and every
 // error keeps the contract's `fields`, so forms can show them next to their inputs.
 import { z } from "zod";
+import { type Audience, audienceSchema } from "@/lib/announcements/schemas";
 
-const audienceSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("all") }),
-  z.object({ type: z.literal("role"), role: z.enum(["user", "admin"]) }),
-  z.object({ type: z.literal("users"), emails: z.array(z.string()) }),
-]);
-export type Audience = z.infer<typeof audienceSchema>;
+// The same audience the server validates (a plain zod module, safe in the browser).
+export type { Audience };
 
 const historyItemSchema = z.object({
   id: z.string(),

@@ -2,7 +2,10 @@
 // one does not deliver (a buffering proxy, a blocked upgrade), retries the better one later, and
 // always resumes from the last cursor so nothing is lost or repeated across a switch.
 import type { UnreadEvent } from "@/lib/notifications/dto";
+import { LiveStore } from "./store";
 import { type Connection, type EndReason, OPENERS, type Opener, type Preference, type Transport } from "./transports";
+
+export type { LiveListener } from "./store";
 
 export type LiveStatus = "connecting" | "live" | "reconnecting" | "offline";
 export type LiveSnapshot = {
@@ -12,7 +15,6 @@ export type LiveSnapshot = {
   transport: Transport | null;
   preference: Preference;
 };
-export type LiveListener = (event: UnreadEvent) => void;
 
 export const FIRST_EVENT_TIMEOUT_MS = 4000;
 const MIN_BACKOFF_MS = 1000;
@@ -43,10 +45,7 @@ function jitter(base: number, random: () => number): number {
   return base / 2 + random() * (base / 2);
 }
 
-export class LiveClient {
-  private snapshot: LiveSnapshot;
-  private readonly stateListeners = new Set<() => void>();
-  private readonly eventListeners = new Set<LiveListener>();
+export class LiveClient extends LiveStore<LiveSnapshot> {
   private readonly openers: Record<Transport, Opener>;
   private readonly autoOrder: readonly Transport[];
   private conn: Connection | null = null;
@@ -63,21 +62,9 @@ export class LiveClient {
   private stopped = true;
 
   constructor(private readonly opts: LiveOptions = {}) {
+    super({ status: "connecting", unreadCount: null, cursor: null, transport: null, preference: opts.preference ?? "auto" });
     this.openers = opts.openers ?? OPENERS;
     this.autoOrder = opts.autoOrder ?? DEFAULT_AUTO_ORDER;
-    this.snapshot = { status: "connecting", unreadCount: null, cursor: null, transport: null, preference: opts.preference ?? "auto" };
-  }
-
-  getSnapshot = (): LiveSnapshot => this.snapshot;
-
-  subscribe = (listener: () => void): (() => void) => {
-    this.stateListeners.add(listener);
-    return () => this.stateListeners.delete(listener);
-  };
-
-  onEvent(listener: LiveListener): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
   }
 
   /** Where to resume from (a tab taking over the connection passes what it already has). */
@@ -117,11 +104,6 @@ export class LiveClient {
   private get ladder(): readonly Transport[] {
     const p = this.snapshot.preference;
     return p === "auto" ? this.autoOrder : [p];
-  }
-
-  private set(patch: Partial<LiveSnapshot>): void {
-    this.snapshot = { ...this.snapshot, ...patch };
-    for (const l of this.stateListeners) l();
   }
 
   private closeConn(): void {
@@ -187,7 +169,7 @@ export class LiveClient {
   private receive(event: UnreadEvent): void {
     this.alive();
     this.set({ unreadCount: event.unreadCount, cursor: event.cursor });
-    for (const l of this.eventListeners) l(event);
+    this.emit(event);
   }
 
   private ended(reason: EndReason): void {

@@ -5,7 +5,8 @@
 // exist, the tabs elect over the same BroadcastChannel with heartbeats. Without BroadcastChannel
 // every tab runs its own connection.
 import type { UnreadEvent } from "@/lib/notifications/dto";
-import type { LiveClient, LiveListener, LiveSnapshot } from "./live";
+import type { LiveClient, LiveSnapshot } from "./live";
+import { LiveStore } from "./store";
 import type { Preference } from "./transports";
 
 export type TabRole = "leader" | "follower" | "solo";
@@ -59,10 +60,7 @@ function randomId(): string {
   return c?.randomUUID ? c.randomUUID() : `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
 }
 
-export class SharedLive {
-  private snapshot: SharedSnapshot;
-  private readonly stateListeners = new Set<() => void>();
-  private readonly eventListeners = new Set<LiveListener>();
+export class SharedLive extends LiveStore<SharedSnapshot> {
   private client: LiveLike | null = null;
   private channel: BroadcastChannel | null = null;
   private release: (() => void) | null = null;
@@ -78,6 +76,7 @@ export class SharedLive {
   private ticker: ReturnType<typeof setInterval> | null = null;
   private claimTimer: ReturnType<typeof setTimeout> | null = null;
   private lastHeartbeat = 0;
+  private lastBeat = 0;
   private candidate: { best: string } | null = null;
   private heartbeatMode = false;
 
@@ -87,20 +86,8 @@ export class SharedLive {
     preference: Preference,
     private readonly opts: Options = {},
   ) {
-    this.snapshot = { status: "connecting", unreadCount: null, cursor: null, transport: null, preference, role: "follower" };
+    super({ status: "connecting", unreadCount: null, cursor: null, transport: null, preference, role: "follower" });
     this.timing = { ...DEFAULT_TIMING, ...opts.timing };
-  }
-
-  getSnapshot = (): SharedSnapshot => this.snapshot;
-
-  subscribe = (listener: () => void): (() => void) => {
-    this.stateListeners.add(listener);
-    return () => this.stateListeners.delete(listener);
-  };
-
-  onEvent(listener: LiveListener): () => void {
-    this.eventListeners.add(listener);
-    return () => this.eventListeners.delete(listener);
   }
 
   start(): void {
@@ -164,13 +151,12 @@ export class SharedLive {
     else this.post({ t: "pref", preference });
   }
 
-  private set(patch: Partial<SharedSnapshot>): void {
+  protected override set(patch: Partial<SharedSnapshot>): void {
     const changed =
       (patch.unreadCount !== undefined && patch.unreadCount !== this.snapshot.unreadCount) ||
       (patch.cursor !== undefined && patch.cursor !== this.snapshot.cursor);
     if (changed) this.lastChangeAt = Date.now();
-    this.snapshot = { ...this.snapshot, ...patch };
-    for (const l of this.stateListeners) l();
+    super.set(patch);
   }
 
   private post(msg: Msg): void {
@@ -181,13 +167,13 @@ export class SharedLive {
    * Emits each notification once: around a leader handover the old leader's last messages and the
    * new leader's replay from its cursor can overlap. Cursors increase, so an older one is a repeat.
    */
-  private emit(event: UnreadEvent): boolean {
+  private emitOnce(event: UnreadEvent): boolean {
     if (event.notification) {
       const seq = Number(event.cursor);
       if (Number.isFinite(seq) && seq <= this.lastEmitted) return false;
       if (Number.isFinite(seq)) this.lastEmitted = seq;
     }
-    for (const l of this.eventListeners) l(event);
+    this.emit(event);
     return true;
   }
 
@@ -204,7 +190,7 @@ export class SharedLive {
         this.post({ t: "state", snapshot: s });
       }),
       client.onEvent((event) => {
-        if (this.emit(event)) this.post({ t: "event", event });
+        if (this.emitOnce(event)) this.post({ t: "event", event });
       }),
     );
     this.set({ role });
@@ -228,7 +214,7 @@ export class SharedLive {
         if (!this.client) this.set({ ...msg.snapshot, role: "follower" });
         return;
       case "event":
-        if (!this.client) this.emit(msg.event);
+        if (!this.client) this.emitOnce(msg.event);
         return;
       case "count":
         if (!this.freshSince(msg.askedAt)) return;
@@ -274,8 +260,6 @@ export class SharedLive {
   private onPageHide = (): void => {
     if (this.client) this.post({ t: "bye", id: this.id });
   };
-
-  private lastBeat = 0;
 
   private tick(): void {
     if (!this.started || !this.heartbeatMode) return;

@@ -1,4 +1,5 @@
 import type { z } from "zod";
+import { idParam } from "@/lib/notifications/schemas";
 import { AppError, fieldsFromZod } from "./errors";
 
 export const DEFAULT_MAX_BODY = 64 * 1024;
@@ -52,4 +53,11 @@ export function parseQuery<S extends z.ZodType>(url: string | URL, schema: S): z
     throw new AppError("invalid_request", "Some query parameters are invalid.", { fields: fieldsFromZod(parsed.error) });
   }
   return parsed.data;
+}
+
+/** An id from the URL path. One that could never exist is simply "not found" (never a 400 or a 500). */
+export function parsePathId(raw: string, message = "Not found."): string {
+  const id = idParam.safeParse(raw);
+  if (!id.success) throw new AppError("not_found", message);
+  return id.data;
 }

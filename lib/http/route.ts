@@ -1,7 +1,7 @@
 import "server-only";
 import { type ApiKeyPrincipal, apiKeyLimiter, authenticateApiKey } from "@/lib/api-keys/api-keys";
+import { hasAdminRole } from "@/lib/auth/roles";
 import { type SessionUser, userFromCookieHeader } from "@/lib/auth/session-token";
-import { db } from "@/lib/db/client";
 import { AppError, errorResponse } from "./errors";
 import { originAllowed } from "./origin";
 import { consumeOrThrow } from "./rate-limit";
@@ -26,8 +26,7 @@ export async function requireUser(req: Request): Promise<SessionUser> {
 /** Admin rights are read from the database, so a demoted admin loses them at once. */
 export async function requireAdmin(req: Request): Promise<SessionUser> {
   const user = await requireUser(req);
-  const row = await db.user.findUnique({ where: { id: user.id }, select: { role: true } });
-  if (row?.role !== "admin") throw new AppError("forbidden", "This needs an administrator.");
+  if (!(await hasAdminRole(user.id))) throw new AppError("forbidden", "This needs an administrator.");
   return { ...user, role: "admin" };
 }
 

@@ -24,11 +24,6 @@ export async function viewerOf(userId: string): Promise<Viewer | null> {
   return row;
 }
 
-/** Drops a cached viewer (after a role change). */
-export function forgetViewer(userId: string): void {
-  cache.delete(userId);
-}
-
 /** Broadcast rows this viewer can see (not hidden by them). */
 export function broadcastsFor(v: Viewer): Prisma.NotificationWhereInput {
   return {

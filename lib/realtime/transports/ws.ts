@@ -5,7 +5,8 @@ import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
 import { userFromCookieHeader } from "@/lib/auth/session-token";
-import { AppError, errorBody } from "@/lib/http/errors";
+import { AppError } from "@/lib/http/errors";
+import { refuseUpgrade } from "@/lib/http/node-errors";
 import { originAllowed } from "@/lib/http/origin";
 import { cursorParam } from "@/lib/notifications/cursor";
 import type { UnreadEvent } from "@/lib/notifications/dto";
@@ -33,28 +34,6 @@ type Options = {
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
-}
-
-const REASONS: Record<number, string> = {
-  400: "Bad Request",
-  401: "Unauthorized",
-  403: "Forbidden",
-  429: "Too Many Requests",
-  503: "Service Unavailable",
-};
-
-/** Refuses an upgrade with a plain HTTP answer in the contract's error shape. */
-function refuse(socket: Duplex, error: AppError, extraHeaders: Record<string, string> = {}): void {
-  if (socket.destroyed) return;
-  const body = JSON.stringify(errorBody(error));
-  const head = [
-    `HTTP/1.1 ${error.status} ${REASONS[error.status] ?? "Error"}`,
-    "Content-Type: application/json",
-    `Content-Length: ${Buffer.byteLength(body)}`,
-    "Connection: close",
-    ...Object.entries(extraHeaders).map(([k, v]) => `${k}: ${v}`),
-  ];
-  socket.end(`${head.join("\r\n")}\r\n\r\n${body}`);
 }
 
 export function createWsEndpoint(opts: Options) {
@@ -120,8 +99,10 @@ export function createWsEndpoint(opts: Options) {
         throw new AppError("invalid_request", "The cursor is not one this server issued.", { fields: { cursor: "Not a cursor this server issued." } });
       }
       const hub = opts.hub();
-      if (!hub) throw new AppError("unavailable", "The server is still starting.");
-      if (hub.atCapacity(user.id)) throw new AppError("rate_limited", "Too many live connections for this account.");
+      if (!hub) throw new AppError("unavailable", "The server is still starting.", { headers: { "Retry-After": "5" } });
+      if (hub.atCapacity(user.id)) {
+        throw new AppError("rate_limited", "Too many live connections for this account.", { headers: { "Retry-After": "5" } });
+      }
       if (socket.destroyed) return 499;
       const cursor = parsed.data ?? null;
       wss.handleUpgrade(req, socket, head, (ws) => attach(ws, hub, user.id, user.role, cursor));
@@ -129,7 +110,7 @@ export function createWsEndpoint(opts: Options) {
     } catch (e) {
       const error = e instanceof AppError ? e : new AppError("internal");
       if (!(e instanceof AppError)) console.error("[ws] upgrade failed", e);
-      refuse(socket, error, error.status === 429 || error.status === 503 ? { "Retry-After": "5" } : {});
+      refuseUpgrade(socket, error);
       return error.status;
     }
   }

@@ -1,15 +1,10 @@
-import { parseJson } from "@/lib/http/body";
-import { AppError } from "@/lib/http/errors";
+import { parseJson, parsePathId } from "@/lib/http/body";
 import { withUser } from "@/lib/http/route";
 import { removeNotification } from "@/lib/notifications/remove-notification";
-import { idParam, patchSchema } from "@/lib/notifications/schemas";
+import { patchSchema } from "@/lib/notifications/schemas";
 import { setRead } from "@/lib/notifications/set-read";
 
-function notificationId(raw: string): string {
-  const id = idParam.safeParse(raw);
-  if (!id.success) throw new AppError("not_found", "No such notification.");
-  return id.data;
-}
+const notificationId = (raw: string) => parsePathId(raw, "No such notification.");
 
 export const PATCH = withUser<{ id: string }>(async ({ req, params, user }) => {
   const { read } = await parseJson(req, patchSchema, 1024);

@@ -1,11 +1,8 @@
 import { withdrawAnnouncement } from "@/lib/announcements/withdraw-announcement";
-import { AppError } from "@/lib/http/errors";
+import { parsePathId } from "@/lib/http/body";
 import { withAdmin } from "@/lib/http/route";
-import { idParam } from "@/lib/notifications/schemas";
 
 export const DELETE = withAdmin<{ id: string }>(async ({ params }) => {
-  const id = idParam.safeParse(params.id);
-  if (!id.success) throw new AppError("not_found", "No such announcement.");
-  await withdrawAnnouncement(id.data);
+  await withdrawAnnouncement(parsePathId(params.id, "No such announcement."));
   return new Response(null, { status: 204 });
 });
