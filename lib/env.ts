@@ -4,6 +4,7 @@ import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { providerOf, type Provider } from "./db/provider";
 
 const flag = z.enum(["0", "1"]);
 
@@ -15,6 +16,8 @@ const schema = z.object({
     .string()
     .default("file:./data/app.db")
     .refine((u) => /^(file:|postgres(ql)?:\/\/)/.test(u), "must be file:… (SQLite) or postgres://…"),
+  /** Connections each instance keeps to PostgreSQL (ignored on SQLite). */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: z.string().url().optional(),
   AUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   SEED_DEMO: flag.optional(),
@@ -46,7 +49,7 @@ function parseEnv(): Env {
 export const env: Env = parseEnv();
 
 export const isProduction = env.NODE_ENV === "production";
-export const databaseProvider: "sqlite" | "postgresql" = env.DATABASE_URL.startsWith("file:") ? "sqlite" : "postgresql";
+export const databaseProvider: Provider = providerOf(env.DATABASE_URL);
 
 let cachedSecret: string | undefined;
 

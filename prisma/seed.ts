@@ -1,7 +1,6 @@
 // Demo accounts from the contract (password demo1234), each with a few notifications.
 // Seeds only an empty database. Run by `npm start` (unless SEED_DEMO=0) or `npm run db:seed`.
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaClient } from "../generated/prisma/client";
+import { createPrismaClient } from "../lib/db/create";
 import { hashPassword } from "../lib/auth/password";
 
 export const DEMO_PASSWORD = "demo1234";
@@ -30,7 +29,7 @@ const WELCOME = [
 ];
 
 export async function seedDemo(databaseUrl: string): Promise<boolean> {
-  const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: databaseUrl }) });
+  const db = createPrismaClient(databaseUrl, { poolSize: 2 });
   try {
     if ((await db.user.count()) > 0) return false;
     const passwordHash = await hashPassword(DEMO_PASSWORD);

@@ -1,7 +1,7 @@
 // Shared assertions and fixtures for the integration tests of the JSON API.
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { expect, inject } from "vitest";
-import { PrismaClient } from "@/generated/prisma/client";
+import type { PrismaClient } from "@/generated/prisma/client";
+import { createPrismaClient } from "@/lib/db/create";
 import { sendMessage, TestClient } from "./client";
 
 export const baseUrl = inject("baseUrl");
@@ -88,7 +88,7 @@ export async function deliver(admin: TestClient, to: { client: TestClient; email
 let prisma: PrismaClient | undefined;
 /** Direct access to the server's database, for fixtures the API cannot make (e.g. `message` rows). */
 export function testDb(): PrismaClient {
-  prisma ??= new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: inject("databaseUrl"), timeout: 5000 }) });
+  prisma ??= createPrismaClient(inject("databaseUrl"), { poolSize: 4 });
   return prisma;
 }
 

@@ -1,6 +1,7 @@
 import "server-only";
 import { db } from "@/lib/db/client";
 import { notificationSelect } from "@/lib/notifications/queries";
+import { lockSeqOrder } from "@/lib/notifications/seq-order";
 import { hub } from "@/lib/realtime";
 import { parseRecipientIds } from "./schemas";
 
@@ -45,6 +46,7 @@ export async function publishDue(now = new Date()): Promise<number> {
         data: { publishedAt: at },
       });
       if (claim.count !== 1) return false;
+      await lockSeqOrder(tx);
       const content = { kind: "announcement", title: a.title, body: a.body, link: a.link, announcementId: a.id };
       if (broadcast) {
         const row = await tx.notification.create({

@@ -1,13 +1,8 @@
 import "server-only";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaClient } from "@/generated/prisma/client";
-import { env } from "@/lib/env";
+import { env, databaseProvider } from "@/lib/env";
+import { createAppClient } from "./create";
 
-function createClient() {
-  const adapter = new PrismaBetterSQLite3({ url: env.DATABASE_URL, timeout: 5000 });
-  // The password hash is omitted from every query unless one asks for it by name.
-  return new PrismaClient({ adapter, omit: { user: { passwordHash: true } } });
-}
+const createClient = () => createAppClient(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE });
 
 export type Db = ReturnType<typeof createClient>;
 
@@ -36,7 +31,7 @@ function instance() {
     const client = createClient();
     // WAL lets readers (streams, counts) proceed while a writer commits. Another process writing the
     // file at start-up makes the pragma fail with SQLITE_BUSY: retry rather than run without WAL.
-    void enableWal(client);
+    if (databaseProvider === "sqlite") void enableWal(client);
     g.__notifDb = client;
   }
   return g.__notifDb;

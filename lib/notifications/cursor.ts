@@ -6,8 +6,12 @@ export function encodeCursor(seq: number): string {
   return String(seq);
 }
 
-/** A cursor a client sent back: a non-negative integer of sane size. */
+/** The largest seq: Prisma's Int is 32-bit, and PostgreSQL refuses anything larger in a comparison. */
+export const MAX_SEQ = 2_147_483_647;
+
+/** A cursor a client sent back: a non-negative integer no larger than any seq can be. */
 export const cursorParam = z
   .string()
-  .regex(/^\d{1,15}$/, "Not a cursor this server issued.")
-  .transform((s) => Number(s));
+  .regex(/^\d{1,10}$/, "Not a cursor this server issued.")
+  .transform((s) => Number(s))
+  .refine((n) => n <= MAX_SEQ, "Not a cursor this server issued.");

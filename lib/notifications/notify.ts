@@ -1,8 +1,8 @@
 import "server-only";
-import { db } from "@/lib/db/client";
 import { hub } from "@/lib/realtime";
 import { toDto, type NotificationDto, type NotificationKind } from "./dto";
 import { notificationSelect } from "./queries";
+import { insertInSeqOrder } from "./seq-order";
 
 export type NotifyInput = {
   userIds: readonly string[];
@@ -19,17 +19,19 @@ export type NotifyInput = {
  */
 export async function notify(input: NotifyInput): Promise<NotificationDto[]> {
   if (input.userIds.length === 0) return [];
-  const rows = await db.notification.createManyAndReturn({
-    data: input.userIds.map((userId) => ({
-      userId,
-      kind: input.kind,
-      title: input.title,
-      body: input.body,
-      link: input.link ?? null,
-      announcementId: input.announcementId ?? null,
-    })),
-    select: { ...notificationSelect, userId: true },
-  });
+  const rows = await insertInSeqOrder((w) =>
+    w.notification.createManyAndReturn({
+      data: input.userIds.map((userId) => ({
+        userId,
+        kind: input.kind,
+        title: input.title,
+        body: input.body,
+        link: input.link ?? null,
+        announcementId: input.announcementId ?? null,
+      })),
+      select: { ...notificationSelect, userId: true },
+    }),
+  );
   hub.publish(input.userIds);
   rows.sort((a, b) => a.seq - b.seq);
   return rows.map(toDto);

@@ -173,6 +173,7 @@ describe("GET /api/notifications", () => {
       "limit=5&limit=500",
       "cursor=%F0%9F%92%A9",
       "cursor=%ZZ",
+      "cursor=999999999999999",
       "filter=unread%27%20OR%201%3D1--",
       "x=" + "y".repeat(4000),
     ];
@@ -181,8 +182,8 @@ describe("GET /api/notifications", () => {
       expect(res.status, `?${q} → ${res.status} ${await res.clone().text()}`).toBeLessThan(500);
       if (res.status >= 400) expect(((await res.json()) as ErrorBody).error.code).toBe("invalid_request");
     }
-    // A far-future cursor is a valid cursor with nothing before... everything.
-    const far = await list(user, "?cursor=999999999999999&limit=100");
+    // The largest cursor (the largest seq there can be) lists everything; one beyond it is refused above.
+    const far = await list(user, "?cursor=2147483647&limit=100");
     expect(far.items.map((n) => n.title)).toEqual(expectedOrder);
     const start = await list(user, "?cursor=0");
     expect(start).toEqual({ items: [], nextCursor: null, unreadCount: 22 });

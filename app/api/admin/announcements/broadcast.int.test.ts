@@ -1,8 +1,8 @@
 // Announcements to everyone and to a role: stored once (fan-out on read), per-user read and hidden
 // state, live delivery and withdrawal. A server of its own: a broadcast reaches every account on it.
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { PrismaClient } from "@/generated/prisma/client";
+import type { PrismaClient } from "@/generated/prisma/client";
+import { createPrismaClient } from "@/lib/db/create";
 import { collect, TestClient, type UnreadPayload } from "@/test/client";
 import { startServer, type TestServer } from "@/test/server-harness";
 
@@ -14,7 +14,7 @@ let bob: TestClient; // role user (demo)
 
 beforeAll(async () => {
   server = await startServer();
-  db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: server.databaseUrl }) });
+  db = createPrismaClient(server.databaseUrl, { poolSize: 2 });
   admin = new TestClient(server.baseUrl);
   alice = new TestClient(server.baseUrl);
   bob = new TestClient(server.baseUrl);
