@@ -27,6 +27,8 @@ export type StartOptions = {
   seed?: boolean;
   /** Reuse this folder's database (e.g. to restart a stopped server); default: a fresh one. */
   dir?: string;
+  /** Another running server's database (a second instance): not migrated, seeded or dropped here. */
+  databaseUrl?: string;
   port?: number;
 };
 
@@ -124,8 +126,9 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
   }
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), "notif-test-"));
   const urlFile = path.join(dir, "database-url");
-  const databaseUrl = opts.dir ? fs.readFileSync(urlFile, "utf8") : await freshDatabase(dir);
-  if (!opts.dir) {
+  const shared = opts.databaseUrl !== undefined;
+  const databaseUrl = opts.databaseUrl ?? (opts.dir ? fs.readFileSync(urlFile, "utf8") : await freshDatabase(dir));
+  if (!opts.dir && !shared) {
     // Kept in the folder, so a restart on the same folder finds the same database.
     fs.writeFileSync(urlFile, databaseUrl);
     if (opts.seed !== false) await seedDemo(databaseUrl);
@@ -173,7 +176,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
         const done = (code: number | null) => {
           if (keepData) return resolve(code);
           fs.rmSync(dir, { recursive: true, force: true });
-          if (databaseUrl.startsWith("file:")) return resolve(code);
+          if (shared || databaseUrl.startsWith("file:")) return resolve(code);
           dropPostgresDatabase(databaseUrl).then(
             () => resolve(code),
             (e: unknown) => {
