@@ -55,6 +55,18 @@ describe("toAppError", () => {
     expect(toAppError({ code: "P2002", meta: { target: ["email"] } }).code).toBe("conflict");
   });
 
+  it("maps an unreachable or lost database to 503 with Retry-After, not a 500", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    for (const code of ["P1001", "P1017", "P2024"]) {
+      const e = toAppError(Object.assign(new Error("Can't reach database server"), { code }));
+      expect(e.status).toBe(503);
+      expect(e.code).toBe("unavailable");
+      expect(e.headers).toEqual({ "Retry-After": "2" });
+    }
+    expect(warn).toHaveBeenCalledTimes(3);
+    warn.mockRestore();
+  });
+
   it("maps anything else to an opaque internal error and logs it", () => {
     const spy = vi.spyOn(console, "error").mockImplementationOnce(() => undefined);
     const before = spy.mock.calls.length;
@@ -70,7 +82,7 @@ describe("toAppError", () => {
   it("treats an unknown error code like any unknown error", () => {
     const spy = vi.spyOn(console, "error").mockImplementationOnce(() => undefined);
     const before = spy.mock.calls.length;
-    expect(toAppError({ code: "P1001" }).code).toBe("internal");
+    expect(toAppError({ code: "P4242" }).code).toBe("internal");
     expect(spy.mock.calls.length).toBe(before + 1);
   });
 });

@@ -78,9 +78,17 @@ function isPrismaError(err: unknown, code: string): boolean {
   return typeof err === "object" && err !== null && "code" in err && (err as { code: unknown }).code === code;
 }
 
+/** Prisma's "cannot reach / lost / timed out / pool exhausted": the database is down, not the request wrong. */
+const DATABASE_UNAVAILABLE = ["P1001", "P1002", "P1008", "P1017", "P2024"];
+
 /** Anything thrown → the contract's error. Unknown errors are logged and answered opaquely. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  const down = DATABASE_UNAVAILABLE.find((code) => isPrismaError(err, code));
+  if (down) {
+    console.warn(`[db] unavailable (${down}); answering 503`);
+    return new AppError("unavailable", "The database is unavailable right now. Try again shortly.", { headers: { "Retry-After": "2" } });
+  }
   if (err instanceof ZodError) return new AppError("validation_failed", undefined, { fields: fieldsFromZod(err) });
   if (isPrismaError(err, "P2025")) return new AppError("not_found");
   if (isPrismaError(err, "P2002")) return new AppError("conflict");
