@@ -10,7 +10,7 @@ import { routeLabel } from "./lib/http/route-label";
 import type { Metrics } from "./lib/metrics";
 import type { Hub } from "./lib/realtime/hub";
 import { createWsEndpoint, WS_PATH } from "./lib/realtime/transports/ws";
-import { runShutdown } from "./lib/server/lifecycle";
+import { runDrained, runShutdown } from "./lib/server/lifecycle";
 import { registered } from "./lib/server/singleton";
 
 const dev = env.NODE_ENV !== "production";
@@ -112,6 +112,7 @@ async function shutdown(signal: string): Promise<void> {
   websockets.close();
   server.closeIdleConnections();
   await closed;
+  await runDrained(); // the last requests are done: close what they used (the bus)
   process.exit(0);
 }
 process.on("SIGTERM", () => void shutdown("SIGTERM"));

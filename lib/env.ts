@@ -19,6 +19,8 @@ const schema = z.object({
   /** Connections each instance keeps to PostgreSQL (ignored on SQLite). */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   REDIS_URL: z.string().url().optional(),
+  /** The pub/sub channel of this deployment: two deployments on one Redis need two channels. */
+  REDIS_CHANNEL: z.string().min(1).max(200).default("notif:events"),
   AUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
   SEED_DEMO: flag.optional(),
   /** 1: take the client address from X-Forwarded-For (behind a trusted reverse proxy). */

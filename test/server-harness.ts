@@ -108,6 +108,11 @@ async function freshDatabase(dir: string): Promise<string> {
     migrate(url);
     return url;
   }
+  return freshPostgresDatabase();
+}
+
+/** A new migrated PostgreSQL database (a copy of the template); its URL. */
+export async function freshPostgresDatabase(): Promise<string> {
   return createPostgresDatabase(await migratedTemplate());
 }
 
@@ -144,6 +149,9 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       AUTH_SECRET: "test-secret-test-secret-test-secret",
       DATA_DIR: dir,
       NEXT_TELEMETRY_DISABLED: "1",
+      // Servers of different tests share the one Redis: each hears only its own (or its group's, when
+      // the test passes one channel to several instances).
+      REDIS_CHANNEL: `notif:test:${path.basename(dir)}`,
       ...opts.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,42 +1,87 @@
-// PostgreSQL and Redis for the tests that need them. On a person's machine they may be absent: those
-// tests are skipped with the reason printed. CI sets REQUIRE_SERVICES=1, and then a missing service fails.
-import net from "node:net";
+// The real services some tests need (Redis, PostgreSQL). Where one is unreachable (a laptop without
+// it), the suites that need it are skipped and say why; with REQUIRE_SERVICES=1 (CI) they fail instead.
+import { describe, it } from "vitest";
 
-export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+export type Service = "redis" | "postgres";
 
-export function requireServices(): boolean {
-  return process.env.REQUIRE_SERVICES === "1";
-}
+export const REDIS_TEST_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+export const POSTGRES_TEST_URL = process.env.TEST_POSTGRES_URL ?? "postgresql://postgres@127.0.0.1:5432/test";
+export const servicesRequired = process.env.REQUIRE_SERVICES === "1";
 
-function reachable(url: string, defaultPort: number): Promise<boolean> {
-  const u = new URL(url);
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: u.hostname || "127.0.0.1", port: Number(u.port || defaultPort) });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(1000, () => done(false));
-    socket.once("connect", () => done(true));
-    socket.once("error", () => done(false));
+const PROBE_TIMEOUT_MS = 1000;
+
+/** True when a Redis server answers PING at `url` within a second. */
+export async function redisAvailable(url = REDIS_TEST_URL): Promise<boolean> {
+  const { Redis } = await import("ioredis");
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: PROBE_TIMEOUT_MS,
+    retryStrategy: () => null,
+    maxRetriesPerRequest: 0,
+    enableOfflineQueue: false,
   });
-}
-
-const warned = new Set<string>();
-async function available(name: string, url: string, port: number): Promise<boolean> {
-  const ok = await reachable(url, port);
-  if (!ok && !warned.has(name)) {
-    warned.add(name);
-    const how = requireServices() ? "REQUIRE_SERVICES=1: the tests that need it fail" : "skipping the tests that need it";
-    console.warn(`[services] ${name} is not reachable at ${url}; ${how}.`);
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    return (await client.ping()) === "PONG";
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
   }
-  return ok;
 }
 
-export function postgresAvailable(): Promise<boolean> {
-  return available("PostgreSQL", process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres", 5432);
+/** True when PostgreSQL at `url` answers SELECT 1 within a second. */
+export async function postgresAvailable(url = POSTGRES_TEST_URL): Promise<boolean> {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: PROBE_TIMEOUT_MS, query_timeout: PROBE_TIMEOUT_MS });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    await client.query("SELECT 1");
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
-export function redisAvailable(): Promise<boolean> {
-  return available("Redis", TEST_REDIS_URL, 6379);
+const probes: Record<Service, () => Promise<boolean>> = { redis: () => redisAvailable(), postgres: () => postgresAvailable() };
+const where: Record<Service, string> = {
+  redis: REDIS_TEST_URL.replace(/\/\/[^@/]*@/, "//…@"),
+  postgres: POSTGRES_TEST_URL.replace(/\/\/[^@/]*@/, "//…@"),
+};
+const known = new Map<Service, Promise<boolean>>();
+
+/** Whether the service is reachable (probed once per test file). */
+export function serviceAvailable(service: Service): Promise<boolean> {
+  let p = known.get(service);
+  if (!p) known.set(service, (p = probes[service]()));
+  return p;
+}
+
+/**
+ * describe() for a suite that needs real services. When one is unreachable the suite is skipped,
+ * its name saying why; under REQUIRE_SERVICES=1 it is a failing test instead. Use with top-level
+ * await: `await describeWithServices(["redis"], "RedisBus", () => { … })`.
+ */
+export async function describeWithServices(services: readonly Service[], name: string, body: () => void): Promise<void> {
+  const missing: Service[] = [];
+  for (const s of services) if (!(await serviceAvailable(s))) missing.push(s);
+  if (!missing.length) {
+    describe(name, body);
+    return;
+  }
+  const reason = missing.map((s) => `${s} is not reachable at ${where[s]}`).join("; ");
+  if (servicesRequired) {
+    describe(name, () => {
+      it(`needs ${missing.join(" and ")}`, () => {
+        throw new Error(`${reason} (REQUIRE_SERVICES=1: the services must run)`);
+      });
+    });
+    return;
+  }
+  console.warn(`[test] skipping "${name}": ${reason}. Start it, or set REQUIRE_SERVICES=1 to fail instead.`);
+  describe.skip(`${name} (skipped: ${reason})`, body);
 }

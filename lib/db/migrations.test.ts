@@ -10,7 +10,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase, dropPostgresDatabase } from "@/test/server-harness";
-import { postgresAvailable, requireServices } from "@/test/services";
+import { describeWithServices } from "@/test/services";
 import { layout, readSchema, renderPostgresSchema, type Provider } from "./provider";
 
 const root = path.resolve(__dirname, "..", "..");
@@ -101,7 +101,7 @@ async function postgresCatalog(url: string): Promise<unknown[]> {
   }
 }
 
-describe.skipIf(!(await postgresAvailable()) && !requireServices())("PostgreSQL migrations", () => {
+await describeWithServices(["postgres"], "PostgreSQL migrations", () => {
   const made: string[] = [];
   afterAll(async () => {
     for (const url of made) await dropPostgresDatabase(url);

@@ -105,6 +105,23 @@ function until<T>(check: () => T): Promise<T> {
   return vi.waitFor(check, { interval: 1, timeout: 2000 });
 }
 
+/** A MemoryBus whose health the test sets. */
+class FlakyBus extends MemoryBus {
+  private up = true;
+  private readonly listeners = new Set<(healthy: boolean) => void>();
+  set(up: boolean): void {
+    this.up = up;
+    for (const l of this.listeners) l(up);
+  }
+  override healthy(): boolean {
+    return this.up;
+  }
+  override onHealthChange(listener: (healthy: boolean) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}
+
 let hubs: Hub[] = [];
 function setup(source = new FakeSource()) {
   const bus = new MemoryBus();
@@ -513,6 +530,38 @@ describe("Hub: shutdown and failure", () => {
     hub.connect("alice", 0, "sse", again);
     await until(() => expect(again.events).toHaveLength(2));
     expect(again.notificationIds()).toEqual(["n1"]);
+  });
+
+  it("ends every connection when the bus goes down and ends new ones until it is back (bus/redis.test.ts does it over Redis)", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const source = new FakeSource();
+    const bus = new FlakyBus();
+    const hub = createHub(source, bus);
+    hubs.push(hub);
+    const a = new RecordingSink();
+    const b = new RecordingSink();
+    hub.connect("alice", null, "sse", a);
+    hub.connect("bob", null, "ws", b);
+    await until(() => expect([a.events.length, b.events.length]).toEqual([1, 1]));
+
+    bus.set(false);
+    expect([a.closed, b.closed]).toEqual([1, 1]);
+    expect(hub.connectionCount()).toBe(0);
+    expect(hub.liveAvailable()).toBe(false);
+    expect(warn).toHaveBeenCalledWith(expect.stringContaining("ending 2 live connection(s)"));
+    const late = new RecordingSink();
+    hub.connect("alice", null, "poll", late);
+    await until(() => expect(late.closed).toBe(1));
+    expect(late.events).toEqual([]);
+
+    // Unlike closeAll (shutdown), the hub takes connections again once the bus is back.
+    const missed = source.insert("alice");
+    bus.set(true);
+    expect(hub.liveAvailable()).toBe(true);
+    const again = new RecordingSink();
+    hub.connect("alice", 0, "sse", again);
+    await until(() => expect(again.notificationIds()).toEqual([missed.id]));
+    expect(again.closed).toBe(0);
   });
 
   it("dispose unsubscribes from the bus", async () => {

@@ -87,6 +87,7 @@ export class Hub {
   /** `since`: when the oldest change not yet flushed was published (performance.now()), for latency. */
   private readonly flushing = new Map<string, FlushState>();
   private readonly unsubscribe: () => void;
+  private readonly unwatchBus: () => void;
   /** After closeAll (shutdown), a late connection is ended at once: it reconnects elsewhere. */
   private closing = false;
 
@@ -106,6 +107,15 @@ export class Hub {
       if (e.row && this.source.broadcastGap) void this.broadcast(users, e.role, e.row, at);
       else for (const id of users) this.schedule(id, at);
     });
+    // While the bus is down, events from other instances can be missed: every live connection here
+    // is ended so its client resumes from its cursor (here once the bus is back, or by polling the
+    // database meanwhile), and connect() ends new ones until then.
+    this.unwatchBus = bus.onHealthChange((up) => {
+      if (up) return;
+      const n = this.connectionCount();
+      if (n) console.warn(`[hub] the bus is down: ending ${n} live connection(s); they resume from their cursors`);
+      this.endAll();
+    });
   }
 
   /** Call after the change has been committed. */
@@ -121,7 +131,8 @@ export class Hub {
   /** `role`: the user's role as the session says, so a broadcast to another role passes them by. */
   connect(userId: string, cursor: number | null, transport: TransportName, sink: Sink, role?: string): Connection {
     const conn = new Connection(userId, cursor, transport, sink, role);
-    if (this.closing) {
+    // Shutting down, or the bus went down after the transport checked liveAvailable(): end it at once.
+    if (this.closing || !this.bus.healthy()) {
       conn.closed = true;
       queueMicrotask(() => sink.close());
       return conn;
@@ -156,6 +167,14 @@ export class Hub {
     return this.bus.healthy();
   }
 
+  /**
+   * False while live connections cannot be served: the bus is down, so events from other instances
+   * could be missed. Transports refuse new ones (503); clients poll the database meanwhile.
+   */
+  liveAvailable(): boolean {
+    return this.bus.healthy();
+  }
+
   connectionsOf(userId: string): number {
     return this.conns.get(userId)?.size ?? 0;
   }
@@ -165,20 +184,26 @@ export class Hub {
     return this.connectionsOf(userId) >= MAX_CONNECTIONS_PER_USER;
   }
 
-  /** Ends every connection (clients reconnect elsewhere). */
+  /** Ends every connection for good (shutdown): clients reconnect elsewhere. */
   closeAll(): void {
     this.closing = true;
+    this.endAll();
+  }
+
+  dispose(): void {
+    this.closeAll();
+    this.unsubscribe();
+    this.unwatchBus();
+  }
+
+  /** Ends every connection; their clients reconnect and resume from their cursors. */
+  private endAll(): void {
     for (const set of [...this.conns.values()]) {
       for (const c of [...set]) {
         this.disconnect(c);
         c.sink.close();
       }
     }
-  }
-
-  dispose(): void {
-    this.closeAll();
-    this.unsubscribe();
   }
 
   /**

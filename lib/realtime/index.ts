@@ -1,9 +1,13 @@
 import "server-only";
 import { db } from "@/lib/db/client";
+import { env } from "@/lib/env";
 import { metrics } from "@/lib/metrics";
 import { countUnread, latestSeq, rowsAfter } from "@/lib/notifications/queries";
-import { onShutdown } from "@/lib/server/lifecycle";
+import { onDrained, onShutdown } from "@/lib/server/lifecycle";
 import { processSingleton } from "@/lib/server/singleton";
+import { MemoryBus } from "./bus/memory";
+import { RedisBus } from "./bus/redis";
+import type { Bus } from "./bus/types";
 import { createHub, type Hub, type HubObserver, type InboxSource } from "./hub";
 
 const dbSource: InboxSource = {
@@ -46,9 +50,17 @@ const observer: HubObserver = {
   },
 };
 
+/** REDIS_URL set: instances share events over Redis. Unset: one process, nothing to share. */
+function createBus(): Bus {
+  return env.REDIS_URL ? new RedisBus({ url: env.REDIS_URL, channel: env.REDIS_CHANNEL }) : new MemoryBus();
+}
+
 /** The process's hub, shared by every route bundle and server.ts. */
 export const hub: Hub = processSingleton("hub", () => {
-  const h = createHub(dbSource, undefined, observer);
+  const bus = createBus();
+  const h = createHub(dbSource, bus, observer);
   onShutdown(() => h.closeAll());
+  // After the drain, not at its start: a request finishing meanwhile still tells the other instances.
+  onDrained(() => bus.close());
   return h;
 });

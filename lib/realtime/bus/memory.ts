@@ -18,4 +18,11 @@ export class MemoryBus implements Bus {
   healthy(): boolean {
     return true;
   }
+
+  /** Never changes: there is nothing between instances to lose. */
+  onHealthChange(_listener: (healthy: boolean) => void): () => void {
+    return () => {};
+  }
+
+  async close(): Promise<void> {}
 }

@@ -4,6 +4,7 @@ import { AppError } from "@/lib/http/errors";
 import { cursorParam, encodeCursor } from "@/lib/notifications/cursor";
 import type { UnreadEvent } from "@/lib/notifications/dto";
 import type { Hub } from "../hub";
+import { admitLive } from "./admission";
 
 export const DEFAULT_TIMEOUT_S = 25;
 
@@ -27,7 +28,7 @@ export type PollAnswer = { events: UnreadEvent[]; cursor: string };
  * the first one has them all.
  */
 export function longPoll(hub: Hub, userId: string, query: PollQuery, signal: AbortSignal, role?: string): Promise<PollAnswer> {
-  if (hub.atCapacity(userId)) throw new AppError("rate_limited", "Too many live connections for this account.", { headers: { "Retry-After": "5" } });
+  admitLive(hub, userId);
   return new Promise<PollAnswer>((resolve, reject) => {
     const events: UnreadEvent[] = [];
     let initial = true;

@@ -11,6 +11,7 @@ import { originAllowed } from "@/lib/http/origin";
 import { cursorParam } from "@/lib/notifications/cursor";
 import type { UnreadEvent } from "@/lib/notifications/dto";
 import type { Connection, Hub } from "../hub";
+import { admitLive } from "./admission";
 
 export const WS_PATH = "/api/realtime/ws";
 export const PING_MS = 25_000;
@@ -100,9 +101,7 @@ export function createWsEndpoint(opts: Options) {
       }
       const hub = opts.hub();
       if (!hub) throw new AppError("unavailable", "The server is still starting.", { headers: { "Retry-After": "5" } });
-      if (hub.atCapacity(user.id)) {
-        throw new AppError("rate_limited", "Too many live connections for this account.", { headers: { "Retry-After": "5" } });
-      }
+      admitLive(hub, user.id);
       if (socket.destroyed) return 499;
       const cursor = parsed.data ?? null;
       wss.handleUpgrade(req, socket, head, (ws) => attach(ws, hub, user.id, user.role, cursor));

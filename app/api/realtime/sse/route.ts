@@ -3,6 +3,7 @@ import { AppError, errorResponse } from "@/lib/http/errors";
 import { requireUser } from "@/lib/http/route";
 import { cursorParam } from "@/lib/notifications/cursor";
 import { hub } from "@/lib/realtime";
+import { admitLive } from "@/lib/realtime/transports/admission";
 import { MAX_BACKLOG_BYTES, openSse, SSE_HEADERS } from "@/lib/realtime/transports/sse";
 
 export const dynamic = "force-dynamic";
@@ -25,9 +26,7 @@ export async function GET(req: Request): Promise<Response> {
   try {
     const user = await requireUser(req);
     const cursor = resumeCursor(req);
-    if (hub.atCapacity(user.id)) {
-      throw new AppError("rate_limited", "Too many live connections for this account.", { headers: { "Retry-After": "5" } });
-    }
+    admitLive(hub, user.id);
     const encoder = new TextEncoder();
     let stream: { close(): void } | undefined;
     const body = new ReadableStream<Uint8Array>(
