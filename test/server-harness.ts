@@ -193,7 +193,7 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
             },
           );
         };
-        if (child.exitCode !== null) return done(child.exitCode);
+        if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode);
         child.once("exit", done);
         child.kill("SIGTERM");
       }),

@@ -63,7 +63,10 @@ describe("toAppError", () => {
       expect(e.code).toBe("unavailable");
       expect(e.headers).toEqual({ "Retry-After": "2" });
     }
-    expect(warn).toHaveBeenCalledTimes(3);
+    // node-postgres's own errors reach us unwrapped.
+    expect(toAppError(new Error("Connection terminated unexpectedly")).status).toBe(503);
+    expect(toAppError(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" })).status).toBe(503);
+    expect(warn).toHaveBeenCalledTimes(5);
     warn.mockRestore();
   });
 

@@ -80,11 +80,21 @@ function isPrismaError(err: unknown, code: string): boolean {
 
 /** Prisma's "cannot reach / lost / timed out / pool exhausted": the database is down, not the request wrong. */
 const DATABASE_UNAVAILABLE = ["P1001", "P1002", "P1008", "P1017", "P2024"];
+/** What node-postgres throws, unwrapped by the driver adapter, when the server goes away or cannot be reached. */
+const CONNECTION_LOST = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
+const SOCKET_CODES = ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH"];
+
+function databaseDown(err: unknown): string | undefined {
+  const code = DATABASE_UNAVAILABLE.find((c) => isPrismaError(err, c)) ?? SOCKET_CODES.find((c) => isPrismaError(err, c));
+  if (code) return code;
+  if (err instanceof Error && CONNECTION_LOST.test(err.message)) return err.message;
+  return undefined;
+}
 
 /** Anything thrown → the contract's error. Unknown errors are logged and answered opaquely. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
-  const down = DATABASE_UNAVAILABLE.find((code) => isPrismaError(err, code));
+  const down = databaseDown(err);
   if (down) {
     console.warn(`[db] unavailable (${down}); answering 503`);
     return new AppError("unavailable", "The database is unavailable right now. Try again shortly.", { headers: { "Retry-After": "2" } });
