@@ -2,16 +2,15 @@
 // reaches an SSE client, and while Redis is unreachable live transports are ended and refused (the
 // client polls the database) until it is back, when the stream resumes from its cursor.
 // The full two-instance test lives elsewhere.
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import type { EventSource } from "eventsource";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { PrismaClient } from "@/generated/prisma/client";
+import type { PrismaClient } from "@/generated/prisma/client";
+import { createPrismaClient } from "@/lib/db/create";
 import { collect, collectWs, TestClient } from "@/test/client";
 import { startServer, type TestServer } from "@/test/server-harness";
 import { describeWithServices, REDIS_TEST_URL } from "@/test/services";
 import { startTcpProxy, type TcpProxy } from "@/test/tcp-proxy";
-import { BUS_CHANNEL } from "./redis";
 
 await describeWithServices(["redis"], "REDIS_URL: the bus between instances", () => {
   let proxy: TcpProxy;
@@ -19,13 +18,15 @@ await describeWithServices(["redis"], "REDIS_URL: the bus between instances", ()
   let db: PrismaClient;
   let redis: Redis;
   const streams: EventSource[] = [];
+  // This server's channel: what "another instance" publishes on.
+  const channel = `notif:test:bus:${process.pid}:${Date.now()}`;
 
   beforeAll(async () => {
     const target = new URL(REDIS_TEST_URL);
     // Through a proxy, so the test can take Redis away from this server alone.
     proxy = await startTcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
-    server = await startServer({ env: { REDIS_URL: `redis://127.0.0.1:${proxy.port}` } });
-    db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url: server.databaseUrl, timeout: 5000 }) });
+    server = await startServer({ env: { REDIS_URL: `redis://127.0.0.1:${proxy.port}`, REDIS_CHANNEL: channel } });
+    db = createPrismaClient(server.databaseUrl, { poolSize: 2 });
     redis = new Redis(REDIS_TEST_URL);
   });
   afterAll(async () => {
@@ -53,7 +54,7 @@ await describeWithServices(["redis"], "REDIS_URL: the bus between instances", ()
 
     // Another instance wrote a row and published on Redis: this server's hub hears it.
     const row = await db.notification.create({ data: { userId: me.id, kind: "message", title: "from elsewhere", body: "b" } });
-    await redis.publish(BUS_CHANNEL, JSON.stringify({ from: "another-instance", event: { type: "inbox", userIds: [me.id] } }));
+    await redis.publish(channel, JSON.stringify({ from: "another-instance", event: { type: "inbox", userIds: [me.id] } }));
     const live = await sse.next((e) => e.notification?.id === row.id);
     expect(live).toMatchObject({ unreadCount: 1, cursor: String(row.seq) });
 
