@@ -80,12 +80,12 @@ server.on("request", (req, res) => {
   // "close" fires for finished and aborted responses alike, once.
   res.once("close", () => record(req.method, route, res.statusCode, res.writableFinished ? startedAt : null));
   if (stopping) return writeError(res, RESTARTING, { closing: true });
+  if (streams.handle(req, res)) return;
   // The client address Next sees is ours, never one a client made up.
   req.headers[CLIENT_IP_HEADER] = clientAddress(req);
   if (undecodableApiPath(req.url)) {
     return writeError(res, new AppError("invalid_request", "The request path is not valid percent-encoding."));
   }
-  if (streams.handle(req, res)) return;
   void handle(req, res);
 });
 
