@@ -1,4 +1,5 @@
-// The custom server: Next's request handler, the WebSocket upgrade path, graceful shutdown.
+// The custom server: Next's request handler, the held realtime transports (SSE, long-poll, WebSocket),
+// graceful shutdown.
 import { createServer, type IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import next from "next";
@@ -9,6 +10,7 @@ import { refuseUpgrade, writeError } from "./lib/http/node-errors";
 import { routeLabel } from "./lib/http/route-label";
 import type { Metrics } from "./lib/metrics";
 import type { Hub } from "./lib/realtime/hub";
+import { createHttpEndpoints } from "./lib/realtime/transports/http";
 import { createWsEndpoint, WS_PATH } from "./lib/realtime/transports/ws";
 import { runDrained, runShutdown } from "./lib/server/lifecycle";
 import { registered } from "./lib/server/singleton";
@@ -38,8 +40,12 @@ let stopping = false;
 const nextUpgrades = createServer();
 const app = next({ dev, hostname: env.HOST, port: env.PORT, httpServer: nextUpgrades });
 const handle = app.getRequestHandler();
-// The realtime core lives in Next's bundle (created by instrumentation.ts); the WebSocket adapter borrows it.
-const websockets = createWsEndpoint({ hub: () => registered<Hub>("hub") });
+// The realtime core lives in Next's bundle (created by instrumentation.ts); the transports borrow it.
+// SSE and long-poll streams are answered here on Node's response, never through Next's per-request
+// machinery, which held ~75 KiB per open stream (docs/decisions/009-lean-stream-path.md).
+const hub = () => registered<Hub>("hub");
+const websockets = createWsEndpoint({ hub });
+const streams = createHttpEndpoints({ hub });
 
 /** Next throws (a bare 500) on an API path it cannot percent-decode, e.g. `/api/notifications/%`. */
 function undecodableApiPath(url: string | undefined): boolean {
@@ -74,6 +80,7 @@ server.on("request", (req, res) => {
   // "close" fires for finished and aborted responses alike, once.
   res.once("close", () => record(req.method, route, res.statusCode, res.writableFinished ? startedAt : null));
   if (stopping) return writeError(res, RESTARTING, { closing: true });
+  if (streams.handle(req, res)) return;
   // The client address Next sees is ours, never one a client made up.
   req.headers[CLIENT_IP_HEADER] = clientAddress(req);
   if (undecodableApiPath(req.url)) {

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from "node:async_hooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { NotificationRow, UnreadEvent } from "@/lib/notifications/dto";
 import { MemoryBus } from "./bus/memory";
@@ -755,5 +756,46 @@ describe("Hub: broadcasts", () => {
     await until(() => expect(source.gapChecks).toBe(1));
     await settle();
     expect(a.notificationIds()).not.toContain("b12");
+  });
+});
+
+describe("Hub: async context", () => {
+  // A request's AsyncLocalStorage stores (Next's request state) travel with every promise and timer
+  // made in its context: a delivery run in the producer's context lets a held connection keep the
+  // finished request alive. So deliveries must see none of the caller's stores.
+  const request = new AsyncLocalStorage<{ request: string }>();
+
+  /** A sink that records which request context each delivery ran in. */
+  function contextSink(seen: Array<string | undefined>): Sink {
+    return { send: () => void seen.push(request.getStore()?.request), close: () => undefined };
+  }
+
+  it("flushes outside the context of the request that connected or published", async () => {
+    const { source, hub } = setup();
+    source.insert("alice");
+    const seen: Array<string | undefined> = [];
+    request.run({ request: "GET (opens the stream)" }, () => hub.connect("alice", null, "sse", contextSink(seen)));
+    await until(() => expect(seen).toHaveLength(1));
+
+    source.insert("alice");
+    request.run({ request: "POST (creates a notification)" }, () => hub.publish(["alice"]));
+    await until(() => expect(seen).toHaveLength(2));
+    expect(seen).toEqual([undefined, undefined]);
+  });
+
+  it("delivers a broadcast outside the context of the request that published it", async () => {
+    const source = new BroadcastSource();
+    const { hub } = setup(source);
+    source.insert("alice");
+    const seen: Array<string | undefined> = [];
+    hub.connect("alice", null, "sse", contextSink(seen), "user");
+    await until(() => expect(seen).toHaveLength(1));
+    await new Promise((r) => setTimeout(r, 10)); // the row is created after the connection
+
+    const row = { seq: 10, id: "b10", kind: "announcement", title: "To everyone", body: "Hi", link: null, createdAt: new Date().toISOString() };
+    request.run({ request: "POST (announces)" }, () => hub.publishAudience(null, row));
+    await until(() => expect(seen).toHaveLength(2));
+    expect(source.gapChecks).toBe(1);
+    expect(seen).toEqual([undefined, undefined]);
   });
 });

@@ -1,7 +1,8 @@
+import { AsyncResource } from "node:async_hooks";
 import { encodeCursor } from "@/lib/notifications/cursor";
 import { toDto, type NotificationRow, type UnreadEvent } from "@/lib/notifications/dto";
 import { MemoryBus } from "./bus/memory";
-import type { BroadcastRowPayload, Bus } from "./bus/types";
+import type { BroadcastRowPayload, Bus, BusEvent } from "./bus/types";
 
 export type TransportName = "sse" | "ws" | "poll";
 
@@ -90,13 +91,20 @@ export class Hub {
   private readonly unwatchBus: () => void;
   /** After closeAll (shutdown), a late connection is ended at once: it reconnects elsewhere. */
   private closing = false;
+  /**
+   * Flushes and broadcasts run in the async context the hub was made in, never in the caller's: run
+   * from a POST, every promise, timer and socket write a delivery makes would carry that request's
+   * AsyncLocalStorage stores (Next's request state), and a held connection would keep the finished
+   * request alive until its next delivery (docs/decisions/009-lean-stream-path.md).
+   */
+  private readonly scope = new AsyncResource("NotificationHub");
 
   constructor(
     private readonly bus: Bus,
     private readonly source: InboxSource,
     private readonly observer?: HubObserver,
   ) {
-    this.unsubscribe = bus.subscribe((e) => {
+    this.unsubscribe = bus.subscribe(this.scope.bind((e: BusEvent) => {
       const at = performance.now();
       if (e.type === "inbox") {
         for (const id of e.userIds) if (this.conns.has(id)) this.schedule(id, at);
@@ -106,16 +114,16 @@ export class Hub {
       const users = [...this.conns.keys()];
       if (e.row && this.source.broadcastGap) void this.broadcast(users, e.role, e.row, at);
       else for (const id of users) this.schedule(id, at);
-    });
+    }));
     // While the bus is down, events from other instances can be missed: every live connection here
     // is ended so its client resumes from its cursor (here once the bus is back, or by polling the
     // database meanwhile), and connect() ends new ones until then.
-    this.unwatchBus = bus.onHealthChange((up) => {
+    this.unwatchBus = bus.onHealthChange(this.scope.bind((up: boolean) => {
       if (up) return;
       const n = this.connectionCount();
       if (n) console.warn(`[hub] the bus is down: ending ${n} live connection(s); they resume from their cursors`);
       this.endAll();
-    });
+    }));
   }
 
   /** Call after the change has been committed. */
@@ -276,7 +284,7 @@ export class Hub {
     }
     const fresh: FlushState = { dirty: true, changed, since: changedAt };
     this.flushing.set(userId, fresh);
-    void this.run(userId, fresh);
+    this.scope.runInAsyncScope(() => void this.run(userId, fresh));
   }
 
   private async run(userId: string, state: FlushState): Promise<void> {

@@ -1,4 +1,5 @@
-import "server-only";
+// Long-polling over the hub, served by server.ts on Node's response (transports/http.ts).
+// No `server-only` marker: server.ts runs outside Next's bundler.
 import { z } from "zod";
 import { AppError } from "@/lib/http/errors";
 import { cursorParam, encodeCursor } from "@/lib/notifications/cursor";

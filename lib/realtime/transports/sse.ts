@@ -1,7 +1,8 @@
-import "server-only";
+// The SSE encoding over the hub, served by server.ts on Node's response (transports/http.ts).
+// No `server-only` marker: server.ts runs outside Next's bundler.
 import type { UnreadEvent } from "@/lib/notifications/dto";
 import { processSingleton } from "@/lib/server/singleton";
-import { hub } from "../index";
+import type { Hub } from "../hub";
 
 export const SSE_HEADERS: Record<string, string> = {
   "Content-Type": "text/event-stream; charset=utf-8",
@@ -36,7 +37,7 @@ const heartbeats = processSingleton("sse-heartbeats", () => {
  * The SSE encoding over the hub: writes `retry:` at once, then every event the hub sends.
  * `write` returns false when the peer is not keeping up; the stream is then ended.
  */
-export function openSse(userId: string, cursor: number | null, out: Writer, role?: string): { close(): void } {
+export function openSse(hub: Hub, userId: string, cursor: number | null, out: Writer, role?: string): { close(): void } {
   let closed = false;
   const writer: Writer = {
     write(chunk) {
