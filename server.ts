@@ -125,13 +125,38 @@ async function shutdown(signal: string): Promise<void> {
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
+/**
+ * Next runs instrumentation.ts (the hub, the bus subscription, the scheduler) on the first request,
+ * not in prepare(): ask for /api/health until it is healthy (at most 5 s), so an instance that no one
+ * has called yet still hears the bus and publishes scheduled announcements, and "ready" means ready.
+ */
+async function warmUp(port: number): Promise<void> {
+  const host = env.HOST === "0.0.0.0" || env.HOST === "::" ? "127.0.0.1" : env.HOST;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}/api/health`;
+  const until = Date.now() + 5000;
+  let last = "no answer";
+  while (Date.now() < until) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(3000) });
+      last = await res.text();
+      if (res.ok) return;
+    } catch (e) {
+      last = String(e);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  console.warn(`[server] not healthy yet (${last}); serving anyway`);
+}
+
 app
   .prepare()
   .then(() => {
     server.listen(env.PORT, env.HOST, () => {
       const addr = server.address();
       const port = typeof addr === "object" && addr ? addr.port : env.PORT;
-      console.log(`[server] ready on http://${env.HOST === "0.0.0.0" ? "localhost" : env.HOST}:${port} (${dev ? "dev" : "production"})`);
+      void warmUp(port).then(() => {
+        console.log(`[server] ready on http://${env.HOST === "0.0.0.0" ? "localhost" : env.HOST}:${port} (${dev ? "dev" : "production"})`);
+      });
     });
   })
   .catch((e: unknown) => {
