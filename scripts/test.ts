@@ -40,6 +40,9 @@ if (!fs.existsSync(chromium)) {
   process.exit(1);
 }
 
+// Route types from an earlier build name routes that may be gone; the build below writes them afresh.
+fs.rmSync(path.join(root, ".next", "types"), { recursive: true, force: true });
+
 const skipped: string[] = [];
 for (const { name, cmd, args, env, skip } of steps) {
   const started = Date.now();
