@@ -16,8 +16,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { PrismaClient } from "../generated/prisma/client";
+import { createPrismaClient } from "../lib/db/create";
 import { TestClient } from "../test/client";
 import { startServer, type TestServer } from "../test/server-harness";
 import { benchUsers, prepareDatabase, sessionCookies, type BenchDatabase, type BenchUser } from "./lib/accounts";
@@ -111,7 +110,7 @@ function unreadQuery(url: string, userIds: string[]): { p50: number; p99: number
 }
 
 async function addRows(url: string, userIds: string[]): Promise<void> {
-  const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  const db = createPrismaClient(url);
   const owners = userIds.slice(0, ROW_USERS);
   const batch = 10_000;
   for (let i = 0; i < ROWS; i += batch) {

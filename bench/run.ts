@@ -154,6 +154,8 @@ type Outcome = Result | Failure;
 const failed = (o: Outcome | undefined): o is Failure => o !== undefined && "error" in o;
 
 let titleSeq = 0;
+/** What the current measurement is doing, for the message when it fails. */
+let phase = "";
 
 async function sendOne(server: Server, i: number, timeoutMs = EVENT_TIMEOUT_MS): Promise<{ latency: number; post: number } | null> {
   const title = `bench-${server.kind}-${++titleSeq}`;
@@ -165,7 +167,7 @@ async function sendOne(server: Server, i: number, timeoutMs = EVENT_TIMEOUT_MS):
   });
   try {
     const t0 = performance.now();
-    const status = await server.send(i, title);
+    const status = await server.send(i, title).catch((e: unknown) => (console.error(`[bench] ${server.name}: send to #${i} failed:`, e), 0));
     const post = performance.now() - t0;
     if (status !== 201) {
       console.error(`[bench] ${server.name}: send to #${i} → HTTP ${status}`);
@@ -290,10 +292,12 @@ async function crossInstanceCheck(server: Server, n: number): Promise<void> {
  * with C in flight; memory after; close everything; heap once more.
  */
 async function measure(start: () => Promise<Server>, client: ClientKind, n: number): Promise<Result> {
+  phase = "starting the server";
   const server = await start();
   const name = `${server.name} ${client}`;
   const conns: Conn[] = [];
   try {
+    phase = "warming up";
     // Warm up: load the connect, send and broadcast paths, JIT them, fill the connection pools.
     const warm = await Promise.all(Array.from({ length: WARMUP_CONNECTIONS }, (_, k) => server.open(client, n + k)));
     await crossInstanceCheck(server, n);
@@ -306,6 +310,7 @@ async function measure(start: () => Promise<Server>, client: ClientKind, n: numb
     const rssIdleKiB = await sampleRss(server.pids);
     const histIdle = SNAPSHOT ? await heapHistogram(server.inspectPorts[0]!) : undefined;
 
+    phase = `opening ${n} connections`;
     const opened: number[] = [];
     const cpu0 = cpuMs(server.pids);
     const tOpen = performance.now();
@@ -331,19 +336,24 @@ async function measure(start: () => Promise<Server>, client: ClientKind, n: numb
     // (quiet: back to what the open connections burn on their own, e.g. long-polls timing out).
     const background = await cpuShare(server.pids, 2000);
     const calm = background + 0.15;
+    console.log(`[bench] ${name}: with ${n} connections open and no traffic the server burns ${fmt(100 * background, 0)} % of a core`);
+    phase = "the untimed announcement to everyone";
     await fanOut(server, 0, n);
     const fanouts: FanOut[] = [];
     for (let k = 0; k < FANOUTS; k++) {
       const share = await untilQuiet(server.pids, { cores: calm });
       if (share >= calm) console.log(`[bench] ${name}: the server did not go quiet before fan-out ${k + 1} (${fmt(100 * share, 0)} % of a core)`);
+      phase = `announcement to everyone ${k + 1} of ${FANOUTS}`;
       fanouts.push(await fanOut(server, 0, n));
     }
     const f = fanouts.map((x) => `${fmt(x.lastMs, 0)}${x.lost ? ` (${x.lost} lost)` : ""}`).join(", ");
-    console.log(`[bench] ${name}: ${FANOUTS} announcements to everyone, last client after ${f} ms (idle load before them ${fmt(100 * background, 0)} % of a core)`);
+    console.log(`[bench] ${name}: ${FANOUTS} announcements to everyone, last client after ${f} ms`);
     await untilQuiet(server.pids, { cores: calm });
 
     const profiler = PROFILE && server.kind === "next" ? await startProfile(server.inspectPorts[0]!) : undefined;
+    phase = "the personal messages";
     const passes = [await runPass(server, client, n, 1, 0), await runPass(server, client, n, C, Math.floor(n / 2))];
+    phase = "reading memory after the messages";
     const profile = await profiler?.stop();
     await sleep(SETTLE_MS);
     const liveAfter = await server.live();
@@ -397,7 +407,9 @@ async function attempt(start: () => Promise<Server>, kind: ServerKind, client: C
     console.log(`[bench] ${r.name} at ${n} clients took ${fmt((performance.now() - t0) / 1000, 0)} s`);
     return r;
   } catch (e) {
-    const error = e instanceof Error ? e.message.split("\n")[0]! : String(e);
+    // fetch's own message is "fetch failed"; what failed is in its cause.
+    const why = (x: unknown): string => (x instanceof Error ? x.message.split("\n")[0]! + (x.cause ? `: ${why(x.cause)}` : "") : String(x));
+    const error = `${why(e)} (during ${phase})`;
     const name = `${kind === "next" ? (INSTANCES > 1 ? `next ×${INSTANCES}` : "next") : kind === "socketio" ? "socket.io" : "bare"} ${client}`;
     console.error(`[bench] ${name} at ${n} clients failed after ${fmt((performance.now() - t0) / 1000, 0)} s: ${error}`);
     await sleep(2000); // let the sockets of the failed run close before the next server starts

@@ -14,6 +14,9 @@ import { freePort } from "./proc";
 
 export type ServerKind = "next" | "bare" | "socketio";
 
+/** A send or an announcement not answered in this long fails (a saturated server), rather than waiting out fetch's 300 s. */
+const POST_TIMEOUT_MS = 60_000;
+
 export type Server = {
   kind: ServerKind;
   /** "next", "next ×2", "bare", "socket.io". */
@@ -59,10 +62,10 @@ export async function startNext(opts: NextOptions): Promise<Server> {
   try {
     for (let k = 0; k < opts.instances; k++) {
       const inspectPort = await freePort();
-      const env: Record<string, string> = { NODE_OPTIONS: nodeOptions(inspectPort), DATABASE_URL: database.url };
+      const env: Record<string, string> = { NODE_OPTIONS: nodeOptions(inspectPort) };
       if (opts.redisUrl) env.REDIS_URL = opts.redisUrl;
-      // `dir`: the harness neither migrates nor seeds, and every instance shares the one database.
-      instances.push(await startServer({ dir: database.dir, env }));
+      // A given database: the harness neither migrates, seeds nor drops it, and every instance shares it.
+      instances.push(await startServer({ dir: database.dir, databaseUrl: database.url, env }));
       inspectPorts.push(inspectPort);
     }
   } catch (e) {
@@ -75,6 +78,8 @@ export async function startNext(opts: NextOptions): Promise<Server> {
     await database.drop();
   };
   try {
+    // Live transports answer 503 until the instance's bus is up (with Redis: the subscription confirmed).
+    for (const s of instances) await healthy(s.baseUrl);
     const tCookies = performance.now();
     const cookies = await sessionCookies(users);
     const a = instances[0]!;
@@ -89,7 +94,7 @@ export async function startNext(opts: NextOptions): Promise<Server> {
     // Browsers send Origin on a WebSocket handshake, and server.ts refuses one that is not ours.
     const headers = (i: number) => ({ cookie: cookies[i]!, origin: base(i) });
     const announce = async (title: string, audience: object) => {
-      const res = await admin.fetch("/api/admin/announcements", { method: "POST", json: { title, body: "bench body", audience } });
+      const res = await admin.fetch("/api/admin/announcements", { method: "POST", json: { title, body: "bench body", audience }, signal: AbortSignal.timeout(POST_TIMEOUT_MS) });
       await res.arrayBuffer();
       return res.status;
     };
@@ -134,6 +139,23 @@ export async function startNext(opts: NextOptions): Promise<Server> {
   }
 }
 
+/** Waits until GET /api/health answers 200 (database and bus up), for at most 30 s. */
+async function healthy(baseUrl: string): Promise<void> {
+  const deadline = performance.now() + 30_000;
+  let last = "";
+  while (performance.now() < deadline) {
+    try {
+      const res = await fetch(`${baseUrl}/api/health`);
+      last = `${res.status} ${await res.text()}`;
+      if (res.status === 200) return;
+    } catch (e) {
+      last = String(e);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${baseUrl}/api/health did not answer 200 within 30 s (last: ${last})`);
+}
+
 /** Spawns `node --inspect=… <script>` and resolves once it prints "ready on http://…". */
 async function startScript(script: string): Promise<{ pid: number; inspectPort: number; baseUrl: string; stop(): Promise<void> }> {
   const inspectPort = await freePort();
@@ -162,7 +184,7 @@ async function startScript(script: string): Promise<{ pid: number; inspectPort: 
 }
 
 async function postJson(url: string, body: unknown): Promise<number> {
-  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(POST_TIMEOUT_MS) });
   await res.arrayBuffer();
   return res.status;
 }
