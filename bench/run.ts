@@ -24,7 +24,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { eventCounts, keepAliveAgent, listen, longPollStats, type ClientKind, type Conn } from "./lib/clients";
+import { EVENT_TIMEOUT_MS, eventCounts, keepAliveAgent, listen, longPollStats, type ClientKind, type Conn } from "./lib/clients";
 import { heapAfterGc, heapHistogram, histogramDiff, silenceInspectorNoise, startProfile, type Heap } from "./lib/inspector";
 import { cpuMs, cpuShare, ensureOpenFiles, ownCpuMs, sampleRss, untilQuiet } from "./lib/proc";
 import { startBare, startNext, startSocketIo, type Server, type ServerKind } from "./lib/servers";
@@ -33,7 +33,6 @@ import { fmt, median, pool, positiveInt, positiveInts, positiveNumber, sleep, st
 const WARMUP_CONNECTIONS = 4;
 const WARMUP_MESSAGES = 20;
 const OPEN_CONCURRENCY = 50;
-const EVENT_TIMEOUT_MS = 15_000;
 const SETTLE_MS = 1500;
 /** Short polling: how long the server's CPU is read with no client, before the pollers start. */
 const IDLE_WINDOW_MS = 5000;
