@@ -75,30 +75,19 @@ function openFileLimits(): { soft: number; hard: number } {
   return { soft: n(m?.[1]), hard: n(m?.[2]) };
 }
 
-const REEXEC_FLAG = "NOTIF_BENCH_RAISED_NOFILE";
-
 /**
  * Makes sure this process (and the servers it starts, which inherit the limit) may open `need` files.
- * Node cannot raise its own limit, so if the soft limit is too low and the hard one allows it, the
- * bench runs itself again under `ulimit -n <hard>` and exits with that run's status. Returns the limit.
+ * Node raises its soft limit to the hard one at start-up, so only the hard limit can be too low: then
+ * it says how to raise it and exits. Returns the limit.
  */
 export function ensureOpenFiles(need: number): number {
   const { soft, hard } = openFileLimits();
   if (soft >= need) return soft;
-  if (hard < need || process.env[REEXEC_FLAG]) {
-    console.error(
-      `[bench] the open-file limit is too low: ${need} needed (clients, plus a margin), soft limit ${soft}, hard limit ${hard}. ` +
-        `Raise it (e.g. \`ulimit -n ${need}\` as root, or in /etc/security/limits.conf) or use fewer --clients.`,
-    );
-    process.exit(2);
-  }
-  const target = Number.isFinite(hard) ? hard : need;
-  console.log(`[bench] raising the open-file limit from ${soft} to ${target} (running again under \`ulimit -n ${target}\`)`);
-  const r = spawnSync("/bin/sh", ["-c", 'ulimit -n "$0" && exec "$@"', String(target), process.execPath, ...process.execArgv, ...process.argv.slice(1)], {
-    stdio: "inherit",
-    env: { ...process.env, [REEXEC_FLAG]: "1" },
-  });
-  process.exit(r.status ?? 1);
+  console.error(
+    `[bench] the open-file limit is too low: ${need} needed (clients, plus a margin), soft limit ${soft}, hard limit ${hard}. ` +
+      `Raise it (\`ulimit -n ${need}\` in the shell that runs the bench, as root or in /etc/security/limits.conf for the hard limit) or use fewer --clients.`,
+  );
+  process.exit(2);
 }
 
 /** A free loopback port (for a server's inspector). */
