@@ -58,7 +58,10 @@ export async function prepareDatabase(users: readonly BenchUser[], postgresUrl?:
         await c.end();
       }
     };
-    await onServer(`CREATE DATABASE "${name}"`);
+    await onServer(`CREATE DATABASE "${name}"`).catch((e: unknown) => {
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw e;
+    });
     const u = new URL(postgresUrl);
     u.pathname = `/${name}`;
     url = u.toString();
