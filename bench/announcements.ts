@@ -13,20 +13,16 @@
 // Prints a table; asserts nothing.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
-import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
-import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
-import { encode } from "next-auth/jwt";
-import { PrismaClient } from "../generated/prisma/client";
-import { hashPassword } from "../lib/auth/password";
-import { seedDemo } from "../prisma/seed";
+import { createPrismaClient } from "../lib/db/create";
 import { TestClient } from "../test/client";
-import { migrate, startServer, type TestServer } from "../test/server-harness";
+import { startServer, type TestServer } from "../test/server-harness";
+import { benchUsers, prepareDatabase, sessionCookies, type BenchDatabase, type BenchUser } from "./lib/accounts";
+import { listen, openSse, type Conn } from "./lib/clients";
+import { median, pool, positiveInt, sleep } from "./lib/util";
 
-const AUTH_SECRET = "test-secret-test-secret-test-secret"; // the harness's
 const { values: args } = parseArgs({
   options: {
     small: { type: "string", default: "100" },
@@ -36,14 +32,7 @@ const { values: args } = parseArgs({
     clients: { type: "string", default: "1000" },
   },
 });
-const int = (name: string, raw: string | undefined): number => {
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) {
-    console.error(`--${name} must be a positive integer (got ${raw})`);
-    process.exit(2);
-  }
-  return n;
-};
+const int = positiveInt;
 const SMALL = int("small", args.small);
 const LARGE = int("large", args.large);
 const POSTS = int("posts", args.posts);
@@ -52,30 +41,12 @@ const CLIENTS = Math.min(int("clients", args.clients), LARGE);
 const ROW_USERS = 10_000;
 
 const root = path.resolve(__dirname, "..");
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 1)} ms`;
 
 /** A fresh, migrated SQLite file with the demo accounts and `users` more. */
-async function database(users: number, label: string): Promise<{ dir: string; url: string; userIds: string[] }> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `notif-bench-${label}-`));
-  const url = `file:${path.join(dir, "app.db")}`;
-  migrate(url);
-  await seedDemo(url);
-  const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
-  const passwordHash = await hashPassword("bench-password");
-  const createdAt = new Date(Date.now() - 86_400_000);
-  const userIds: string[] = [];
-  for (let i = 0; i < users; i += 5000) {
-    const batch = Array.from({ length: Math.min(5000, users - i) }, (_, j) => {
-      const n = i + j;
-      const id = `bench${label}${n.toString().padStart(7, "0")}`;
-      userIds.push(id);
-      return { id, email: `${id}@bench.example`, name: `User ${n}`, passwordHash, role: "user", createdAt };
-    });
-    await db.user.createMany({ data: batch });
-  }
-  await db.$disconnect();
-  return { dir, url, userIds };
+async function database(users: number, label: string): Promise<BenchDatabase & { users: BenchUser[]; userIds: string[] }> {
+  const accounts = benchUsers(users, `bench${label}`);
+  return { ...(await prepareDatabase(accounts)), users: accounts, userIds: accounts.map((u) => u.id) };
 }
 
 async function adminOf(server: TestServer): Promise<TestClient> {
@@ -104,55 +75,27 @@ async function timePosts(admin: TestClient, label: string): Promise<number[]> {
   return times;
 }
 
-/** A raw streaming SSE reader: resolves `ready` at the first event, calls `onTitle` for each notification. */
-function openStream(baseUrl: string, cookie: string, onTitle: (title: string) => void): { ready: Promise<void>; close(): void } {
-  let req: http.ClientRequest | null = null;
-  const ready = new Promise<void>((resolve, reject) => {
-    req = http.get(`${baseUrl}/api/realtime/sse`, { headers: { cookie, accept: "text/event-stream" }, agent: false }, (res) => {
-      if (res.statusCode !== 200) return reject(new Error(`SSE answered ${res.statusCode}`));
-      let buf = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        buf += chunk;
-        let end: number;
-        while ((end = buf.indexOf("\n\n")) >= 0) {
-          const frame = buf.slice(0, end);
-          buf = buf.slice(end + 2);
-          const data = frame.split("\n").find((l) => l.startsWith("data: "));
-          if (!data) continue;
-          resolve();
-          const payload = JSON.parse(data.slice(6)) as { notification?: { title: string } };
-          if (payload.notification) onTitle(payload.notification.title);
-        }
-      });
-    });
-    req.on("error", reject);
-  });
-  return { ready, close: () => req?.destroy() };
-}
-
-async function broadcastFanOut(server: TestServer, admin: TestClient, userIds: string[]): Promise<{ first: number; last: number; open: number }> {
-  const arrivals: Array<Promise<number>> = [];
-  const streams: Array<{ close(): void }> = [];
-  const openOne = async (id: string) => {
-    const token = await encode({ token: { sub: id, uid: id, email: `${id}@bench.example`, name: id, role: "user" }, secret: AUTH_SECRET });
-    let resolveArrival!: (at: number) => void;
-    arrivals.push(new Promise<number>((r) => (resolveArrival = r)));
-    const s = openStream(server.baseUrl, `next-auth.session-token=${token}`, (title) => {
-      if (title === "fan-out") resolveArrival(performance.now());
-    });
-    streams.push(s);
-    await s.ready;
-  };
+async function broadcastFanOut(server: TestServer, admin: TestClient, accounts: BenchUser[]): Promise<{ first: number; last: number; open: number }> {
+  const users = accounts.slice(0, CLIENTS);
+  const cookies = await sessionCookies(users);
+  const streams: Conn[] = [];
   const t0 = performance.now();
-  const ids = userIds.slice(0, CLIENTS);
-  for (let i = 0; i < ids.length; i += 50) await Promise.all(ids.slice(i, i + 50).map(openOne));
+  await pool(users, 50, async (_u, i) => void streams.push(await openSse(`${server.baseUrl}/api/realtime/sse`, { cookie: cookies[i]! }, i)));
   const open = performance.now() - t0;
-  await new Promise((r) => setTimeout(r, 500));
+  await sleep(500);
+  const arrivals = new Map<number, number>();
+  let all: () => void = () => {};
+  const done = new Promise<void>((r) => (all = r));
+  const unlisten = listen("fan-out", (t, client) => {
+    if (!arrivals.has(client)) arrivals.set(client, t);
+    if (arrivals.size === users.length) all();
+  });
   const sent = performance.now();
   await announce(admin, "fan-out");
-  const times = (await Promise.all(arrivals)).map((at) => at - sent);
+  await done;
+  unlisten();
   for (const s of streams) s.close();
+  const times = [...arrivals.values()].map((at) => at - sent);
   return { first: Math.min(...times), last: Math.max(...times), open };
 }
 
@@ -167,7 +110,7 @@ function unreadQuery(url: string, userIds: string[]): { p50: number; p99: number
 }
 
 async function addRows(url: string, userIds: string[]): Promise<void> {
-  const db = new PrismaClient({ adapter: new PrismaBetterSQLite3({ url }) });
+  const db = createPrismaClient(url);
   const owners = userIds.slice(0, ROW_USERS);
   const batch = 10_000;
   for (let i = 0; i < ROWS; i += batch) {
@@ -197,7 +140,7 @@ async function main(): Promise<void> {
   server = await startServer({ dir: large.dir });
   const admin = await adminOf(server);
   const largeTimes = await timePosts(admin, "large");
-  const fan = await broadcastFanOut(server, admin, large.userIds);
+  const fan = await broadcastFanOut(server, admin, large.users);
   await server.stop({ keepData: true });
 
   console.log(`adding ${ROWS} notification rows over ${Math.min(ROW_USERS, LARGE)} users…`);
@@ -215,7 +158,7 @@ async function main(): Promise<void> {
   ];
   const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.length)));
   for (const r of rows) console.log(`${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padStart(w[2]!)}`);
-  for (const d of [small.dir, large.dir]) fs.rmSync(d, { recursive: true, force: true });
+  for (const d of [small, large]) await d.drop();
 }
 
 main().catch((e: unknown) => {

@@ -11,6 +11,8 @@
 //                                          on If-None-Match
 //   POST /send {to: [key], title, body}    one `unread` event (same payload shape) to every live
 //                                          connection of each recipient; 201
+//   POST /broadcast {title, body}          one `unread` event to every live connection, serialized
+//                                          once for all (no per-user count: the limit of a fan-out); 201
 //
 // Plain JavaScript run by plain `node` (no tsx loader), so its memory is what Node needs per connection.
 import { createServer } from "node:http";
@@ -20,6 +22,7 @@ const sseStreams = new Map(); // key -> Set<ServerResponse>
 const sockets = new Map(); // key -> Set<WebSocket>
 const polls = new Map(); // key -> Set<{ answer(events) }>
 const recent = new Map(); // key -> the last few events (long-poll replay after a cursor)
+const broadcasts = []; // the last few broadcast events (long-poll replay after a cursor, for every key)
 const unread = new Map(); // key -> count
 const lastSeq = new Map(); // key -> newest seq of that key
 let seq = 0;
@@ -89,7 +92,7 @@ const server = createServer((req, res) => {
     const raw = url.searchParams.get("cursor");
     const timeout = Math.min(30, Math.max(1, Number(url.searchParams.get("timeout") ?? 25)));
     if (raw === null) return json(res, 200, { events: [state(key)], cursor: state(key).cursor }, { "Cache-Control": "no-store" });
-    const after = (recent.get(key) ?? []).filter((e) => Number(e.cursor) > Number(raw));
+    const after = [...(recent.get(key) ?? []), ...broadcasts].filter((e) => Number(e.cursor) > Number(raw)).sort((a, b) => Number(a.cursor) - Number(b.cursor));
     if (after.length) return json(res, 200, { events: after, cursor: after.at(-1).cursor }, { "Cache-Control": "no-store" });
     let done = false;
     const hold = {
@@ -144,6 +147,28 @@ const server = createServer((req, res) => {
         for (const p of [...(polls.get(to) ?? [])]) p.answer([payload]);
       }
       json(res, 201, { id: `a${seq}`, recipientCount: input.to.length });
+    });
+    return;
+  }
+  if (req.method === "POST" && url.pathname === "/broadcast") {
+    let body = "";
+    req.setEncoding("utf8");
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      const input = JSON.parse(body);
+      const cursor = String(++seq);
+      const notification = { id: `n${seq}`, kind: "announcement", title: input.title, body: input.body, link: null, createdAt: new Date().toISOString(), readAt: null };
+      const payload = { unreadCount: 1, cursor, notification };
+      broadcasts.push(payload);
+      if (broadcasts.length > RECENT) broadcasts.shift();
+      // Encoded once: every connection gets the same bytes.
+      const sse = Buffer.from(sseEvent(payload));
+      const frame = Buffer.from(wsFrame(payload));
+      let n = 0;
+      for (const set of sseStreams.values()) for (const s of set) (s.write(sse), n++);
+      for (const set of sockets.values()) for (const ws of set) if (ws.readyState === WebSocket.OPEN) (ws.send(frame, { binary: false }), n++);
+      for (const set of [...polls.values()]) for (const p of [...set]) (p.answer([payload]), n++);
+      json(res, 201, { id: `a${seq}`, recipientCount: n });
     });
     return;
   }
