@@ -12,7 +12,7 @@ import { cursorParam } from "@/lib/notifications/cursor";
 import type { Hub } from "../hub";
 import { admitLive } from "./admission";
 import { longPoll, pollQuerySchema } from "./poll";
-import { MAX_BACKLOG_BYTES, openSse, SSE_HEADERS } from "./sse";
+import { openSse, SSE_HEADERS } from "./sse";
 
 export const SSE_PATH = "/api/realtime/sse";
 export const POLL_PATH = "/api/realtime/poll";
@@ -61,16 +61,9 @@ export function createHttpEndpoints(opts: Options) {
     admitLive(hub, user.id);
     if (res.destroyed) return; // gone while its session was decoded
     res.writeHead(200, SSE_HEADERS);
-    const stream = openSse(hub, user.id, cursor, {
-      // The socket takes what it can; the rest queues in the response. Past the cap the peer is not reading.
-      write(chunk) {
-        res.write(chunk);
-        return res.writableLength <= MAX_BACKLOG_BYTES;
-      },
-      end: () => res.end(),
-    }, user.role);
+    const stream = openSse(hub, user.id, cursor, res, user.role);
     // "close" fires once, for an end of ours and a client gone alike.
-    res.once("close", stream.close);
+    res.once("close", stream.close.bind(stream));
   }
 
   async function poll(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {

@@ -65,6 +65,16 @@ describe("longPoll", () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
   });
 
+  it("answers what it has when the client goes away, and leaves the hub", async () => {
+    const hub = createHub(store(), new MemoryBus());
+    const ctrl = new AbortController();
+    const answer = longPoll(hub, "u", q({ cursor: "7", unread: "2", timeout: "30" }), ctrl.signal);
+    await vi.waitFor(() => expect(hub.connectionCount("poll")).toBe(1));
+    ctrl.abort();
+    await expect(answer).resolves.toEqual({ events: [], cursor: "7" });
+    expect(hub.connectionCount()).toBe(0);
+  });
+
   it("refuses a user over the connection cap with 429", () => {
     const hub = createHub(store({ delayMs: 60_000 }), new MemoryBus());
     for (let i = 0; i < 32; i++) hub.connect("u", null, "sse", { send: () => undefined, close: () => undefined });

@@ -2,7 +2,7 @@
 // No `server-only` marker: server.ts runs outside Next's bundler.
 import type { UnreadEvent } from "@/lib/notifications/dto";
 import { processSingleton } from "@/lib/server/singleton";
-import type { Hub } from "../hub";
+import type { Connection, Hub, Sink } from "../hub";
 
 export const SSE_HEADERS: Record<string, string> = {
   "Content-Type": "text/event-stream; charset=utf-8",
@@ -21,47 +21,69 @@ export function encodeEvent(event: UnreadEvent): string {
   return `id: ${event.cursor}\nevent: unread\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
-type Writer = { write(chunk: string): boolean; end(): void };
+/** Where a stream writes: Node's `ServerResponse` as it is. */
+export type SseOut = {
+  write(chunk: string): unknown;
+  end(): unknown;
+  /** Bytes accepted but not yet sent to the peer. */
+  readonly writableLength: number;
+};
 
 /** One interval writes every stream's heartbeat, instead of a timer per connection. */
 const heartbeats = processSingleton("sse-heartbeats", () => {
-  const writers = new Set<Writer>();
+  const streams = new Set<{ write(chunk: string): boolean }>();
   const timer = setInterval(() => {
-    for (const w of writers) w.write(": hb\n\n");
+    for (const s of streams) s.write(": hb\n\n");
   }, HEARTBEAT_MS);
   timer.unref();
-  return writers;
+  return streams;
 });
 
 /**
- * The SSE encoding over the hub: writes `retry:` at once, then every event the hub sends.
- * `write` returns false when the peer is not keeping up; the stream is then ended.
+ * One stream: writes `retry:` at once, then every event the hub sends and the shared heartbeat.
+ * A stream whose unsent backlog passes MAX_BACKLOG_BYTES (the peer is not reading) is ended.
+ * A class, not closures: thousands are held at once, and its methods are shared by all of them
+ * (under tsx each named closure also costs a property dictionary; decision 009).
  */
-export function openSse(hub: Hub, userId: string, cursor: number | null, out: Writer, role?: string): { close(): void } {
-  let closed = false;
-  const writer: Writer = {
-    write(chunk) {
-      if (closed) return false;
-      if (!out.write(chunk)) {
-        close();
-        return false;
-      }
-      return true;
-    },
-    end: () => close(),
-  };
-  const conn = hub.connect(userId, cursor, "sse", {
-    send: (event) => void writer.write(encodeEvent(event)),
-    close: () => close(),
-  }, role);
-  function close() {
-    if (closed) return;
-    closed = true;
-    heartbeats.delete(writer);
-    hub.disconnect(conn);
-    out.end();
+class SseStream implements Sink {
+  private closed = false;
+  private readonly conn: Connection;
+
+  constructor(
+    private readonly hub: Hub,
+    private readonly out: SseOut,
+    userId: string,
+    cursor: number | null,
+    role: string | undefined,
+  ) {
+    this.conn = hub.connect(userId, cursor, "sse", this, role);
+    out.write(`retry: ${RETRY_MS}\n: connected\n\n`);
+    heartbeats.add(this);
   }
-  out.write(`retry: ${RETRY_MS}\n: connected\n\n`);
-  heartbeats.add(writer);
-  return { close };
+
+  send(event: UnreadEvent): void {
+    this.write(encodeEvent(event));
+  }
+
+  /** False once the stream is closed (or closes now for its backlog). */
+  write(chunk: string): boolean {
+    if (this.closed) return false;
+    this.out.write(chunk);
+    if (this.out.writableLength <= MAX_BACKLOG_BYTES) return true;
+    this.close();
+    return false;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    heartbeats.delete(this);
+    this.hub.disconnect(this.conn);
+    this.out.end();
+  }
+}
+
+/** The SSE encoding over the hub, on `out`; `close()` ends it (call it when the client goes away). */
+export function openSse(hub: Hub, userId: string, cursor: number | null, out: SseOut, role?: string): { close(): void } {
+  return new SseStream(hub, out, userId, cursor, role);
 }
