@@ -95,8 +95,7 @@ export async function startNext(opts: NextOptions): Promise<Server> {
     const headers = (i: number) => ({ cookie: cookies[i]!, origin: base(i) });
     const announce = async (title: string, audience: object) => {
       const res = await admin.fetch("/api/admin/announcements", { method: "POST", json: { title, body: "bench body", audience }, signal: AbortSignal.timeout(POST_TIMEOUT_MS) });
-      await res.arrayBuffer();
-      return res.status;
+      return answered(res);
     };
     return {
       kind: "next",
@@ -185,7 +184,13 @@ async function startScript(script: string): Promise<{ pid: number; inspectPort: 
 
 async function postJson(url: string, body: unknown): Promise<number> {
   const res = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body), signal: AbortSignal.timeout(POST_TIMEOUT_MS) });
-  await res.arrayBuffer();
+  return answered(res);
+}
+
+/** The status; a refusal is printed with the start of its body (why a run failed is in it). */
+async function answered(res: Response): Promise<number> {
+  const text = await res.text();
+  if (res.status >= 400) console.error(`[bench] POST ${new URL(res.url).pathname} → ${res.status}: ${text.slice(0, 200)}`);
   return res.status;
 }
 
