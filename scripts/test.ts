@@ -8,17 +8,21 @@ const root = path.resolve(__dirname, "..");
 const bin = (name: string) => path.join(root, "node_modules", ".bin", name);
 const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
-/** PostgreSQL for the second integration run; without it (and without REQUIRE_SERVICES=1) that run is skipped. */
-function postgresReachable(): boolean {
-  const url = new URL(process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres");
-  const probe = `require("net").connect(${Number(url.port || 5432)}, ${JSON.stringify(url.hostname)}).on("connect", () => process.exit(0)).on("error", () => process.exit(1))`;
+/** PostgreSQL and Redis for the second integration run; without them (and without REQUIRE_SERVICES=1) it is skipped. */
+function reachable(raw: string, defaultPort: number): boolean {
+  const url = new URL(raw);
+  const probe = `require("net").connect(${Number(url.port || defaultPort)}, ${JSON.stringify(url.hostname)}).on("connect", () => process.exit(0)).on("error", () => process.exit(1))`;
   return spawnSync(process.execPath, ["-e", probe], { timeout: 3000 }).status === 0;
 }
+const postgresReachable = () => reachable(process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres", 5432);
+const redisReachable = () => reachable(process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379", 6379);
 
 type Step = { name: string; cmd: string; args: string[]; env?: Record<string, string>; skip?: string };
 
-const withPostgres = postgresReachable() || process.env.REQUIRE_SERVICES === "1";
-const noPostgres = withPostgres ? undefined : "PostgreSQL is not reachable (set TEST_POSTGRES_URL, or REQUIRE_SERVICES=1 to fail instead)";
+const withServices = (postgresReachable() && redisReachable()) || process.env.REQUIRE_SERVICES === "1";
+const noPostgres = withServices
+  ? undefined
+  : "PostgreSQL or Redis is not reachable (set TEST_POSTGRES_URL / TEST_REDIS_URL, or REQUIRE_SERVICES=1 to fail instead)";
 
 const steps: Step[] = [
   { name: "typecheck", cmd: bin("tsc"), args: ["--noEmit"] },
@@ -26,10 +30,10 @@ const steps: Step[] = [
   { name: "build", cmd: bin("next"), args: ["build"] },
   { name: "integration (SQLite)", cmd: bin("vitest"), args: ["run", "--project", "integration"] },
   {
-    name: "integration (PostgreSQL)",
+    name: "integration (PostgreSQL, Redis bus)",
     cmd: bin("vitest"),
     args: ["run", "--project", "integration"],
-    env: { TEST_DATABASE: "postgres" },
+    env: { TEST_DATABASE: "postgres", TEST_BUS: "redis" },
     skip: noPostgres,
   },
   { name: "e2e", cmd: bin("playwright"), args: ["test"] },

@@ -152,6 +152,8 @@ export async function startServer(opts: StartOptions = {}): Promise<TestServer> 
       // Servers of different tests share the one Redis: each hears only its own (or its group's, when
       // the test passes one channel to several instances).
       REDIS_CHANNEL: `notif:test:${path.basename(dir)}`,
+      // TEST_BUS=redis: every test server runs on the Redis bus (the PostgreSQL pass of npm test).
+      ...(process.env.TEST_BUS === "redis" ? { REDIS_URL: process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379" } : {}),
       ...opts.env,
     },
     stdio: ["ignore", "pipe", "pipe"],
