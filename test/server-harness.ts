@@ -111,6 +111,20 @@ async function freshDatabase(dir: string): Promise<string> {
   return freshPostgresDatabase();
 }
 
+/**
+ * A database of its own for a test that must not share the suite's (on the provider of this pass),
+ * and how to remove it.
+ */
+export async function privateDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  if (testDatabaseProvider() === "postgresql") {
+    const url = await freshPostgresDatabase();
+    return { url, drop: () => dropPostgresDatabase(url) };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "notif-db-"));
+  const url = await freshDatabase(dir);
+  return { url, drop: async () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
+
 /** A new migrated PostgreSQL database (a copy of the template); its URL. */
 export async function freshPostgresDatabase(): Promise<string> {
   return createPostgresDatabase(await migratedTemplate());

@@ -2,7 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
-import { audienceSize, publishDue } from "./publish";
+import { audienceSize, createPublished } from "./publish";
 import type { Audience, createAnnouncementSchema } from "./schemas";
 
 export type CreatedAnnouncement = {
@@ -37,35 +37,32 @@ export async function createAnnouncement(
     shownAudience = { type: "users", emails };
   }
   const now = new Date();
-  const publishAt = input.publishAt ? new Date(input.publishAt) : now;
+  const requested = input.publishAt ? new Date(input.publishAt) : now;
+  const data = {
+    title: input.title,
+    body: input.body,
+    link: input.link ?? null,
+    audienceType: audience.type,
+    audienceRole: audience.type === "role" ? audience.role : null,
+    createdById: adminId,
+    recipientIds: JSON.stringify(recipientIds),
+    // Listed users are known now; everyone or a role is counted as it is published.
+    recipientCount: recipientIds.length,
+  };
+  if (requested <= now) {
+    // Sent now: written and published in one transaction, its audience counted as it is published.
+    const { id, publishAt, recipientCount } = await createPublished(data);
+    return { id, audience: shownAudience, publishAt: publishAt.toISOString(), recipientCount };
+  }
   const row = await db.announcement.create({
     data: {
-      title: input.title,
-      body: input.body,
-      link: input.link ?? null,
-      audienceType: audience.type,
-      audienceRole: audience.type === "role" ? audience.role : null,
-      createdById: adminId,
-      publishAt: publishAt < now ? now : publishAt,
-      recipientIds: JSON.stringify(recipientIds),
-      // For everyone or a role it is counted when published (now, or by the scheduler); until then an estimate.
+      ...data,
+      publishAt: requested,
+      // For everyone or a role an estimate until the scheduler counts it.
       recipientCount:
-        audience.type === "users"
-          ? recipientIds.length
-          : publishAt > now
-            ? await audienceSize(audience.type === "role" ? audience.role : null, now)
-            : 0,
+        audience.type === "users" ? recipientIds.length : await audienceSize(audience.type === "role" ? audience.role : null, now),
     },
     select: { id: true, publishAt: true, recipientCount: true },
   });
-  let recipientCount = row.recipientCount;
-  if (row.publishAt <= now) {
-    await publishDue(now);
-    // A broadcast's audience is counted as it is published: read what was fixed.
-    if (audience.type !== "users") {
-      const published = await db.announcement.findUnique({ where: { id: row.id }, select: { recipientCount: true } });
-      recipientCount = published?.recipientCount ?? 0;
-    }
-  }
-  return { id: row.id, audience: shownAudience, publishAt: row.publishAt.toISOString(), recipientCount };
+  return { id: row.id, audience: shownAudience, publishAt: row.publishAt.toISOString(), recipientCount: row.recipientCount };
 }

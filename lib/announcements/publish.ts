@@ -1,8 +1,10 @@
 import "server-only";
+import type { Prisma } from "@/generated/prisma/client";
 import { db } from "@/lib/db/client";
 import { notificationSelect } from "@/lib/notifications/queries";
 import { lockSeqOrder } from "@/lib/notifications/seq-order";
 import { hub } from "@/lib/realtime";
+import type { BroadcastRowPayload } from "@/lib/realtime/bus/types";
 import { parseRecipientIds } from "./schemas";
 
 type Counter = Pick<typeof db, "user" | "$queryRaw">;
@@ -22,10 +24,67 @@ export async function audienceSize(role: string | null, at: Date, client: Counte
   return all - since;
 }
 
+type Content = { id: string; title: string; body: string; link: string | null };
+type Target = { broadcast: false; userIds: readonly string[] } | { broadcast: true; role: string | null };
+type Tx = Parameters<Parameters<typeof db.$transaction>[0]>[0];
+type Written = BroadcastRowPayload | "rows";
+
 /**
- * Publishes every announcement whose time has come. Each is claimed and its rows written in one
- * transaction, so it is delivered exactly once however many instances run this: a row per listed
- * user, or one broadcast row for everyone or a role (seen by the accounts that exist now).
+ * Inside the publishing transaction (which holds the seq-order lock): a row per listed user, or one
+ * broadcast row for everyone or a role, seen by the accounts that exist at `at`, whose audience it
+ * counts into the announcement.
+ */
+async function writeRows(tx: Tx, a: Content, target: Target, at: Date): Promise<Written> {
+  const content = { kind: "announcement", title: a.title, body: a.body, link: a.link, announcementId: a.id };
+  if (!target.broadcast) {
+    await tx.notification.createMany({ data: target.userIds.map((userId) => ({ ...content, userId, createdAt: at })) });
+    return "rows";
+  }
+  const row = await tx.notification.create({
+    data: { ...content, userId: null, audienceRole: target.role, createdAt: at },
+    select: notificationSelect,
+  });
+  await tx.announcement.update({ where: { id: a.id }, data: { recipientCount: await audienceSize(target.role, at, tx) } });
+  return { ...row, createdAt: row.createdAt.toISOString() };
+}
+
+/** After the commit: tell every instance. A broadcast carries its row, so connections update without a query each. */
+function announce(target: Target, written: Written): void {
+  if (!target.broadcast) hub.publish(target.userIds);
+  else if (written !== "rows") hub.publishAudience(target.role, written);
+}
+
+function targetOf(a: { audienceType: string; audienceRole: string | null; recipientIds: string }): Target {
+  return a.audienceType === "users"
+    ? { broadcast: false, userIds: parseRecipientIds(a.recipientIds) }
+    : { broadcast: true, role: a.audienceType === "role" ? a.audienceRole : null };
+}
+
+/**
+ * An announcement sent now: the announcement row (already published) and its notification rows in
+ * one transaction, then the hub. No claim is needed: no other instance can see it before it commits.
+ */
+export async function createPublished(data: Omit<Prisma.AnnouncementUncheckedCreateInput, "publishedAt">): Promise<{ id: string; publishAt: Date; recipientCount: number }> {
+  const at = new Date();
+  const [target, written, row] = await db.$transaction(async (tx) => {
+    await lockSeqOrder(tx);
+    const created = await tx.announcement.create({
+      data: { ...data, publishAt: at, publishedAt: at },
+      select: { id: true, title: true, body: true, link: true, audienceType: true, audienceRole: true, recipientIds: true },
+    });
+    const t = targetOf(created);
+    return [t, await writeRows(tx, created, t, at), created] as const;
+  });
+  announce(target, written);
+  const recipientCount = target.broadcast
+    ? ((await db.announcement.findUnique({ where: { id: row.id }, select: { recipientCount: true } }))?.recipientCount ?? 0)
+    : target.userIds.length;
+  return { id: row.id, publishAt: at, recipientCount };
+}
+
+/**
+ * Publishes every scheduled announcement whose time has come. Each is claimed and its rows written in
+ * one transaction, so it is delivered exactly once however many instances run this.
  */
 export async function publishDue(now = new Date()): Promise<number> {
   const due = await db.announcement.findMany({
@@ -36,33 +95,16 @@ export async function publishDue(now = new Date()): Promise<number> {
   });
   let published = 0;
   for (const a of due) {
-    const broadcast = a.audienceType !== "users";
-    const role = a.audienceType === "role" ? a.audienceRole : null;
-    const userIds = broadcast ? [] : parseRecipientIds(a.recipientIds);
-    const claimed = await db.$transaction(async (tx) => {
+    const target = targetOf(a);
+    const written = await db.$transaction(async (tx) => {
       const at = new Date();
-      const claim = await tx.announcement.updateMany({
-        where: { id: a.id, publishedAt: null },
-        data: { publishedAt: at },
-      });
-      if (claim.count !== 1) return false;
+      const claim = await tx.announcement.updateMany({ where: { id: a.id, publishedAt: null }, data: { publishedAt: at } });
+      if (claim.count !== 1) return null;
       await lockSeqOrder(tx);
-      const content = { kind: "announcement", title: a.title, body: a.body, link: a.link, announcementId: a.id };
-      if (broadcast) {
-        const row = await tx.notification.create({
-          data: { ...content, userId: null, audienceRole: role, createdAt: at },
-          select: notificationSelect,
-        });
-        await tx.announcement.update({ where: { id: a.id }, data: { recipientCount: await audienceSize(role, at, tx) } });
-        return { ...row, createdAt: row.createdAt.toISOString() };
-      }
-      await tx.notification.createMany({ data: userIds.map((userId) => ({ ...content, userId })) });
-      return true;
+      return writeRows(tx, a, target, at);
     });
-    if (!claimed) continue;
-    // A broadcast carries its row, so connections in the audience can update without a query each.
-    if (claimed !== true) hub.publishAudience(role, claimed);
-    else hub.publish(userIds);
+    if (!written) continue;
+    announce(target, written);
     published++;
   }
   return published;

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Prisma } from "@/generated/prisma/client";
+import { Prisma } from "@/generated/prisma/client";
 import { db } from "@/lib/db/client";
 import type { NotificationRow } from "./dto";
 import { broadcastsFor, unreadBroadcastsFor, type Viewer, viewerOf } from "./viewer";
@@ -81,15 +81,68 @@ export async function countUnread(userId: string): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-/** The user's notifications created after `seq`, oldest first: the replay of a live cursor. */
-export function rowsAfter(userId: string, seq: number, limit: number): Promise<NotificationRow[]> {
-  return visibleRows(userId, { seq: { gt: seq }, order: "asc", take: limit });
+/** Normalizes a raw query's timestamp (a Date through both adapters; a string or number defensively). */
+function asDate(v: Date | string | number): Date {
+  return v instanceof Date ? v : new Date(v);
 }
 
-/** The newest `seq` the user can see (0 when none). */
+type RawRow = Omit<NotificationRow, "seq" | "createdAt" | "readAt"> & {
+  seq: number | bigint;
+  createdAt: Date | string | number;
+  readAt: Date | string | number | null;
+};
+
+/**
+ * The user's notifications created after `seq`, oldest first: the replay of a live cursor, read on
+ * every delivery. The same rows as `visibleRows(userId, { seq: { gt: seq }, order: "asc" })` (the
+ * integration tests compare them), as one hand-written statement: the ORM's two queries and the
+ * receipts relation cost about 1 ms of query compilation per delivery (docs/decisions/011-hot-path-sql.md).
+ */
+export async function rowsAfter(userId: string, seq: number, limit: number): Promise<NotificationRow[]> {
+  const v = await viewerOf(userId);
+  const own = Prisma.sql`
+    SELECT n.seq, n.id, n.kind, n.title, n.body, n.link, n."createdAt", n."readAt" FROM "Notification" n
+    WHERE n."userId" = ${userId} AND n.seq > ${seq} ORDER BY n.seq LIMIT ${limit}`;
+  const rows = await db.$queryRaw<RawRow[]>(
+    v
+      ? Prisma.sql`
+    SELECT * FROM (${own}) o
+    UNION ALL
+    SELECT * FROM (
+      SELECT b.seq, b.id, b.kind, b.title, b.body, b.link, b."createdAt", r."readAt" FROM "Notification" b
+      LEFT JOIN "BroadcastReceipt" r ON r."notificationId" = b.id AND r."userId" = ${userId}
+      WHERE b."userId" IS NULL AND b.seq > ${seq} AND b."createdAt" >= ${v.createdAt}
+        AND (b."audienceRole" IS NULL OR b."audienceRole" = ${v.role}) AND r."hiddenAt" IS NULL
+      ORDER BY b.seq LIMIT ${limit}) b
+    ORDER BY seq LIMIT ${limit}`
+      : own,
+  );
+  return rows.map((r) => ({
+    ...r,
+    seq: Number(r.seq),
+    createdAt: asDate(r.createdAt),
+    readAt: r.readAt === null ? null : asDate(r.readAt),
+  }));
+}
+
+/** The newest `seq` the user can see (0 when none): two index seeks in one statement. */
 export async function latestSeq(userId: string): Promise<number> {
-  const [row] = await visibleRows(userId, { order: "desc", take: 1 });
-  return row?.seq ?? 0;
+  const v = await viewerOf(userId);
+  const own = Prisma.sql`SELECT MAX(seq) AS s FROM "Notification" WHERE "userId" = ${userId}`;
+  const [row] = await db.$queryRaw<Array<{ s: number | bigint | null }>>(
+    v
+      ? Prisma.sql`
+    SELECT MAX(s) AS s FROM (
+      ${own}
+      UNION ALL
+      SELECT MAX(b.seq) AS s FROM "Notification" b
+      WHERE b."userId" IS NULL AND b."createdAt" >= ${v.createdAt}
+        AND (b."audienceRole" IS NULL OR b."audienceRole" = ${v.role})
+        AND NOT EXISTS (SELECT 1 FROM "BroadcastReceipt" r
+          WHERE r."userId" = ${userId} AND r."notificationId" = b.id AND r."hiddenAt" IS NOT NULL)) m`
+      : own,
+  );
+  return Number(row?.s ?? 0);
 }
 
 /** One notification the user can see, by id: their own row or a broadcast in their audience. */

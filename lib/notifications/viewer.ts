@@ -1,5 +1,5 @@
 import "server-only";
-import type { Prisma } from "@/generated/prisma/client";
+import { Prisma } from "@/generated/prisma/client";
 import { db } from "@/lib/db/client";
 import { processSingleton } from "@/lib/server/singleton";
 
@@ -22,6 +22,35 @@ export async function viewerOf(userId: string): Promise<Viewer | null> {
   if (cache.size >= MAX_ENTRIES) cache.clear();
   cache.set(userId, { viewer: row, at: now });
   return row;
+}
+
+/**
+ * Viewers for many users at once (the broadcast fast path): from the cache, and the rest in one
+ * statement per 500. Users who no longer exist are absent from the map.
+ */
+export async function viewersOf(userIds: readonly string[]): Promise<Map<string, Viewer>> {
+  const out = new Map<string, Viewer>();
+  const now = Date.now();
+  const missing: string[] = [];
+  for (const id of userIds) {
+    const hit = cache.get(id);
+    if (hit && now - hit.at < TTL_MS) {
+      if (hit.viewer) out.set(id, hit.viewer);
+    } else missing.push(id);
+  }
+  for (let i = 0; i < missing.length; i += 500) {
+    const chunk = missing.slice(i, i + 500);
+    const rows = await db.$queryRaw<Array<{ id: string; role: string; createdAt: Date | string | number }>>`
+      SELECT id, role, "createdAt" FROM "User" WHERE id IN (${Prisma.join(chunk)})`;
+    if (cache.size + chunk.length > MAX_ENTRIES) cache.clear();
+    const found = new Map(rows.map((r) => [r.id, { id: r.id, role: r.role, createdAt: new Date(r.createdAt) }]));
+    for (const id of chunk) {
+      const viewer = found.get(id) ?? null;
+      cache.set(id, { viewer, at: now });
+      if (viewer) out.set(id, viewer);
+    }
+  }
+  return out;
 }
 
 /** Broadcast rows this viewer can see (not hidden by them). */

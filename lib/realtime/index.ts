@@ -2,7 +2,9 @@ import "server-only";
 import { db } from "@/lib/db/client";
 import { env } from "@/lib/env";
 import { metrics } from "@/lib/metrics";
+import { Prisma } from "@/generated/prisma/client";
 import { countUnread, latestSeq, rowsAfter } from "@/lib/notifications/queries";
+import { viewersOf } from "@/lib/notifications/viewer";
 import { onDrained, onShutdown } from "@/lib/server/lifecycle";
 import { processSingleton } from "@/lib/server/singleton";
 import { MemoryBus } from "./bus/memory";
@@ -15,29 +17,31 @@ const dbSource: InboxSource = {
   rowsAfter,
   latestSeq,
   async maxSeq() {
-    const agg = await db.notification.aggregate({ _max: { seq: true } });
-    return agg._max.seq ?? 0;
+    const [row] = await db.$queryRaw<Array<{ s: number | bigint | null }>>`SELECT MAX(seq) AS s FROM "Notification"`;
+    return Number(row?.s ?? 0);
   },
+  // Hand-written statements: this runs for every connected user on each broadcast (decision 011).
   async broadcastGap(userIds, after, before) {
-    const viewers = new Map<string, { role: string; createdAt: Date }>();
+    const viewers = await viewersOf(userIds);
     const latestOwn = new Map<string, number>();
     for (let i = 0; i < userIds.length; i += 500) {
       const chunk = userIds.slice(i, i + 500);
-      const [users, groups] = await Promise.all([
-        db.user.findMany({ where: { id: { in: chunk } }, select: { id: true, role: true, createdAt: true } }),
-        db.notification.groupBy({ by: ["userId"], where: { userId: { in: chunk }, seq: { lt: before } }, _max: { seq: true } }),
-      ]);
-      for (const u of users) viewers.set(u.id, { role: u.role, createdAt: u.createdAt });
-      for (const g of groups) if (g.userId && g._max.seq !== null) latestOwn.set(g.userId, g._max.seq);
+      const groups = await db.$queryRaw<Array<{ userId: string; s: number | bigint }>>`
+        SELECT "userId", MAX(seq) AS s FROM "Notification"
+        WHERE "userId" IN (${Prisma.join(chunk)}) AND seq < ${before} GROUP BY "userId"`;
+      for (const g of groups) latestOwn.set(g.userId, Number(g.s));
     }
     const [broadcasts, still] = await Promise.all([
-      db.notification.findMany({
-        where: { userId: null, seq: { gt: after, lt: before } },
-        select: { seq: true, audienceRole: true, createdAt: true },
-      }),
-      db.notification.count({ where: { seq: before } }),
+      db.$queryRaw<Array<{ seq: number | bigint; audienceRole: string | null; createdAt: Date | string | number }>>`
+        SELECT seq, "audienceRole", "createdAt" FROM "Notification" WHERE "userId" IS NULL AND seq > ${after} AND seq < ${before}`,
+      db.$queryRaw<Array<{ seq: number | bigint }>>`SELECT seq FROM "Notification" WHERE seq = ${before}`,
     ]);
-    return { viewers, latestOwn, broadcasts, exists: still > 0 };
+    return {
+      viewers,
+      latestOwn,
+      broadcasts: broadcasts.map((b) => ({ seq: Number(b.seq), audienceRole: b.audienceRole, createdAt: new Date(b.createdAt) })),
+      exists: still.length > 0,
+    };
   },
 };
 
