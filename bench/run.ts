@@ -142,6 +142,8 @@ type Result = {
   snapshotDiff?: string;
   messageDiff?: string;
   profile?: string;
+  /** With --cpu-profile: where the server's CPU went during the timed announcements to everyone. */
+  fanoutProfile?: string;
   open: Stats;
   openWallMs: number;
   openCpuMs: number;
@@ -339,17 +341,19 @@ async function measure(start: () => Promise<Server>, client: ClientKind, n: numb
     phase = "the untimed announcement to everyone";
     await fanOut(server, 0, n);
     const fanouts: FanOut[] = [];
+    const fanoutProfiler = PROFILE ? await startProfile(server.inspectPorts[0]!) : undefined;
     for (let k = 0; k < FANOUTS; k++) {
       const share = await untilQuiet(server.pids, { cores: calm });
       if (share >= calm) console.log(`[bench] ${name}: the server did not go quiet before fan-out ${k + 1} (${fmt(100 * share, 0)} % of a core)`);
       phase = `announcement to everyone ${k + 1} of ${FANOUTS}`;
       fanouts.push(await fanOut(server, 0, n));
     }
+    const fanoutProfile = await fanoutProfiler?.stop();
     const f = fanouts.map((x) => `${fmt(x.lastMs, 0)}${x.lost ? ` (${x.lost} lost)` : ""}`).join(", ");
     console.log(`[bench] ${name}: ${FANOUTS} announcements to everyone, last client after ${f} ms`);
     await untilQuiet(server.pids, { cores: calm });
 
-    const profiler = PROFILE && server.kind === "next" ? await startProfile(server.inspectPorts[0]!) : undefined;
+    const profiler = PROFILE ? await startProfile(server.inspectPorts[0]!) : undefined;
     phase = "the personal messages";
     const passes = [await runPass(server, client, n, 1, 0), await runPass(server, client, n, C, Math.floor(n / 2))];
     phase = "reading memory after the messages";
@@ -385,6 +389,7 @@ async function measure(start: () => Promise<Server>, client: ClientKind, n: numb
       snapshotDiff,
       messageDiff,
       profile,
+      fanoutProfile,
       open: stats(opened),
       openWallMs,
       openCpuMs,
@@ -848,6 +853,7 @@ function render(outcomes: Outcome[], poll: [PollResult, PollResult | undefined] 
     if (failed(r)) continue;
     if (r.snapshotDiff) lines.push(`${r.name}, ${r.n} clients: where the heap of a held connection goes`, "", r.snapshotDiff, "");
     if (r.messageDiff) lines.push(`${r.name}, ${r.n} clients: what each message leaves on the heap (connections still open)`, "", r.messageDiff, "");
+    if (r.fanoutProfile) lines.push(`${r.name}, ${r.n} clients: server CPU during the ${FANOUTS} announcements to everyone (and the waits between them), by area`, "", r.fanoutProfile, "");
     if (r.profile) lines.push(`${r.name}, ${r.n} clients: server CPU during the ${2 * M} messages, by area`, "", r.profile, "");
   }
   return lines.join("\n");

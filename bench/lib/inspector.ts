@@ -175,12 +175,16 @@ function summarizeProfile(p: CpuProfile): string {
   const parent = new Map<number, number>();
   for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
   const totals = new Map<string, number>();
+  const functions = new Map<string, number>();
   let all = 0;
   for (let k = 0; k < p.samples.length; k++) {
     const ms = (p.timeDeltas[k] ?? 0) / 1000;
     let id: number | undefined = p.samples[k]!;
     const leaf = byId.get(id)!.callFrame.functionName;
     if (leaf === "(idle)") continue;
+    const frame = byId.get(id)!.callFrame;
+    const fn = `${leaf || "(anonymous)"} ${frame.url ? `(${area(frame.url)})` : "(native)"}`;
+    functions.set(fn, (functions.get(fn) ?? 0) + ms);
     let where: string | null = leaf.startsWith("(") ? leaf : null;
     while (where === null && id !== undefined) {
       where = area(byId.get(id)!.callFrame.url);
@@ -193,6 +197,12 @@ function summarizeProfile(p: CpuProfile): string {
   const rows = [...totals].sort((a, b) => b[1] - a[1]).slice(0, 16);
   return ["| where (self time, natives to their caller) | ms | share |", "|---|---:|---:|"]
     .concat(rows.map(([k, v]) => `| ${k} | ${Math.round(v)} | ${((100 * v) / all).toFixed(1)} % |`))
-    .concat([`| all (not idle) | ${Math.round(all)} | |`])
+    .concat([`| all (not idle) | ${Math.round(all)} | |`, "", "| function (self time) | ms | share |", "|---|---:|---:|"])
+    .concat(
+      [...functions]
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, 12)
+        .map(([k, v]) => `| ${k.replaceAll("|", "\\|")} | ${Math.round(v)} | ${((100 * v) / all).toFixed(1)} % |`),
+    )
     .join("\n");
 }

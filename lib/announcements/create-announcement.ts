@@ -2,6 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
+import { findRecipients } from "@/lib/notifications/recipients";
 import { audienceSize, createPublished } from "./publish";
 import type { Audience, createAnnouncementSchema } from "./schemas";
 
@@ -25,7 +26,7 @@ export async function createAnnouncement(
   let shownAudience: Audience = audience;
   if (audience.type === "users") {
     const emails = [...new Set(audience.emails)];
-    const users = await db.user.findMany({ where: { email: { in: emails } }, select: { id: true, email: true } });
+    const users = await findRecipients(emails);
     const found = new Map(users.map((u) => [u.email, u.id]));
     const unknown = emails.filter((e) => !found.has(e));
     if (unknown.length) {

@@ -3,6 +3,7 @@ import { db } from "@/lib/db/client";
 
 /** The role as the database has it now (a session's role may predate a promotion or demotion). */
 export async function hasAdminRole(userId: string): Promise<boolean> {
-  const row = await db.user.findUnique({ where: { id: userId }, select: { role: true } });
+  // Every admin request asks: one hand-written statement (decision 011).
+  const [row] = await db.$queryRaw<Array<{ role: string }>>`SELECT role FROM "User" WHERE id = ${userId}`;
   return row?.role === "admin";
 }

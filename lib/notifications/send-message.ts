@@ -1,7 +1,7 @@
 import "server-only";
-import { db } from "@/lib/db/client";
 import { AppError } from "@/lib/http/errors";
 import { notify } from "./notify";
+import { findRecipients } from "./recipients";
 import type { SendMessageInput } from "./send-message-schema";
 
 /**
@@ -13,10 +13,7 @@ import type { SendMessageInput } from "./send-message-schema";
 export async function sendMessage(input: SendMessageInput): Promise<{ ids: string[] }> {
   const emails = [...new Set(input.to.filter((r) => r.type === "email").map((r) => r.value))];
   const ids = [...new Set(input.to.filter((r) => r.type === "id").map((r) => r.value))];
-  const users = await db.user.findMany({
-    where: { OR: [...(emails.length ? [{ email: { in: emails } }] : []), ...(ids.length ? [{ id: { in: ids } }] : [])] },
-    select: { id: true, email: true },
-  });
+  const users = await findRecipients(emails, ids);
   const byEmail = new Map(users.map((u) => [u.email, u.id]));
   const byId = new Set(users.map((u) => u.id));
 

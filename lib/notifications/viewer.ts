@@ -18,32 +18,36 @@ export async function viewerOf(userId: string): Promise<Viewer | null> {
   const hit = cache.get(userId);
   const now = Date.now();
   if (hit && now - hit.at < TTL_MS) return hit.viewer;
-  const row = await db.user.findUnique({ where: { id: userId }, select: { id: true, role: true, createdAt: true } });
+  const [row] = await db.$queryRaw<RawViewer[]>`SELECT id, role, "createdAt" FROM "User" WHERE id = ${userId}`;
+  const viewer = row ? asViewer(row) : null;
   if (cache.size >= MAX_ENTRIES) cache.clear();
-  cache.set(userId, { viewer: row, at: now });
-  return row;
+  cache.set(userId, { viewer, at: now });
+  return viewer;
 }
+
+type RawViewer = { id: string; role: string; createdAt: Date | string | number };
+const asViewer = (r: RawViewer): Viewer => ({ id: r.id, role: r.role, createdAt: new Date(r.createdAt) });
 
 /**
  * Viewers for many users at once (the broadcast fast path): from the cache, and the rest in one
- * statement per 500. Users who no longer exist are absent from the map.
+ * statement per 500. Users who no longer exist are absent from the map. `roles` false: the caller
+ * only needs sign-up times, which never change, so any cached entry will do however old.
  */
-export async function viewersOf(userIds: readonly string[]): Promise<Map<string, Viewer>> {
+export async function viewersOf(userIds: readonly string[], opts: { roles: boolean }): Promise<Map<string, Viewer>> {
   const out = new Map<string, Viewer>();
   const now = Date.now();
   const missing: string[] = [];
   for (const id of userIds) {
     const hit = cache.get(id);
-    if (hit && now - hit.at < TTL_MS) {
+    if (hit && (!opts.roles || now - hit.at < TTL_MS)) {
       if (hit.viewer) out.set(id, hit.viewer);
     } else missing.push(id);
   }
   for (let i = 0; i < missing.length; i += 500) {
     const chunk = missing.slice(i, i + 500);
-    const rows = await db.$queryRaw<Array<{ id: string; role: string; createdAt: Date | string | number }>>`
-      SELECT id, role, "createdAt" FROM "User" WHERE id IN (${Prisma.join(chunk)})`;
+    const rows = await db.$queryRaw<RawViewer[]>`SELECT id, role, "createdAt" FROM "User" WHERE id IN (${Prisma.join(chunk)})`;
     if (cache.size + chunk.length > MAX_ENTRIES) cache.clear();
-    const found = new Map(rows.map((r) => [r.id, { id: r.id, role: r.role, createdAt: new Date(r.createdAt) }]));
+    const found = new Map(rows.map((r) => [r.id, asViewer(r)]));
     for (const id of chunk) {
       const viewer = found.get(id) ?? null;
       cache.set(id, { viewer, at: now });

@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { NotificationRow, UnreadEvent } from "@/lib/notifications/dto";
 import { MemoryBus } from "./bus/memory";
-import { type BroadcastGap, createHub, Hub, type HubObserver, type InboxSource, REPLAY_BATCH, type Sink } from "./hub";
+import { BROADCAST_CHUNK, type BroadcastReads, createHub, Hub, type HubObserver, type InboxSource, REPLAY_BATCH, type Sink } from "./hub";
 
 type Row = NotificationRow & { userId: string };
 
@@ -632,21 +632,42 @@ class BroadcastSource extends FakeSource {
     this.countCalls++;
     return super.countUnread(userId);
   }
-  async broadcastGap(userIds: readonly string[], after: number, before: number): Promise<BroadcastGap> {
-    this.gapChecks++;
-    await Promise.resolve();
-    const latestOwn = new Map<string, number>();
+  /** Like the database: one range read for everyone's own rows (true), or a read per chunk of users (false). */
+  rangeScan = true;
+  /** Per chunk read: whether roles were asked for. */
+  roleReads: boolean[] = [];
+  /** Chunks of users read, in order. */
+  chunks: string[][] = [];
+  /** Runs before each chunk's read answers (to change the store meanwhile). */
+  beforeChunk?: (k: number) => Promise<void> | void;
+  private ownIn(userIds: readonly string[] | null, after: number, before: number): Map<string, number> {
+    const latest = new Map<string, number>();
     for (const r of this.rows) {
-      if (userIds.includes(r.userId) && r.seq < before) latestOwn.set(r.userId, Math.max(r.seq, latestOwn.get(r.userId) ?? 0));
+      if ((userIds === null || userIds.includes(r.userId)) && r.seq > after && r.seq < before) {
+        latest.set(r.userId, Math.max(r.seq, latest.get(r.userId) ?? 0));
+      }
     }
-    const viewers = new Map(userIds.map((id) => [id, { role: this.roles.get(id) ?? "user", createdAt: this.signedUp.get(id) ?? new Date(0) }]));
-    return {
-      viewers,
-      latestOwn,
-      broadcasts: this.broadcasts.filter((b) => b.seq > after && b.seq < before),
-      exists: !this.withdrawn.has(before),
-    };
+    return latest;
   }
+  readonly broadcast: BroadcastReads = {
+    between: async (after, before) => {
+      this.gapChecks++;
+      await Promise.resolve();
+      return {
+        broadcasts: this.broadcasts.filter((b) => b.seq > after && b.seq < before),
+        exists: !this.withdrawn.has(before),
+        latestOwn: this.rangeScan ? this.ownIn(null, after, before) : undefined,
+      };
+    },
+    viewers: async (userIds, after, before, { own, roles }) => {
+      this.roleReads.push(roles);
+      this.chunks.push([...userIds]);
+      await Promise.resolve();
+      await this.beforeChunk?.(this.chunks.length - 1);
+      const viewers = new Map(userIds.map((id) => [id, { role: this.roles.get(id) ?? "user", createdAt: this.signedUp.get(id) ?? new Date(0) }]));
+      return { viewers, latestOwn: own ? this.ownIn(userIds, after, before) : new Map() };
+    },
+  };
 }
 
 describe("Hub: broadcasts", () => {
@@ -710,6 +731,7 @@ describe("Hub: broadcasts", () => {
     await until(() => expect(admin.events).toHaveLength(2));
     await settle();
     expect(demoted.events).toHaveLength(1);
+    expect(source.roleReads).toEqual([true]); // a role's broadcast reads roles fresh
   });
 
   it("leaves out accounts made after the broadcast, and flushes a connection that has no count yet", async () => {
@@ -739,6 +761,7 @@ describe("Hub: broadcasts", () => {
     hub.publishAudience(null, payload(6));
     await until(() => expect(a.last?.cursor).toBe("6"));
     expect(source.countCalls).toBe(counts); // the admins' broadcast is not hers: no flush
+    expect(source.roleReads).toEqual([true]); // a role's broadcast in between: roles read fresh
 
     source.broadcasts.push({ seq: 7, audienceRole: null, createdAt: new Date(Date.now() + 1000) });
     hub.publishAudience(null, payload(8));
@@ -756,6 +779,66 @@ describe("Hub: broadcasts", () => {
     await until(() => expect(source.gapChecks).toBe(1));
     await settle();
     expect(a.notificationIds()).not.toContain("b12");
+  });
+
+  it("reads and delivers chunk by chunk, and finds own rows per chunk when the range is long", async () => {
+    for (const rangeScan of [true, false]) {
+      const source = new BroadcastSource();
+      source.rangeScan = rangeScan;
+      const { hub } = setup(source);
+      const n = BROADCAST_CHUNK + 3;
+      const sinks = new Map<string, RecordingSink>();
+      for (let i = 0; i < n; i++) {
+        const sink = new RecordingSink();
+        sinks.set(`u${i}`, sink);
+        hub.connect(`u${i}`, null, "sse", sink, "user");
+      }
+      await until(() => expect([...sinks.values()].every((s) => s.events.length === 1)).toBe(true));
+      await new Promise((r) => setTimeout(r, 10));
+      // A row of its own for the last user, committed before the broadcast but not yet announced.
+      const mine = source.insert(`u${n - 1}`);
+      hub.publishAudience(null, payload(mine.seq + 1));
+      await until(() => expect(sinks.get(`u${n - 1}`)!.notificationIds()).toContain(mine.id));
+      await until(() => expect(sinks.get("u0")!.notificationIds()).toContain(`b${mine.seq + 1}`));
+      expect(source.chunks.map((c) => c.length)).toEqual([BROADCAST_CHUNK, 3]);
+      expect(source.roleReads).toEqual([false, false]); // to everyone, nothing with a role between: sign-up times only
+      // Everyone else has the row at their count + 1, once.
+      for (const [id, sink] of sinks) {
+        if (id === `u${n - 1}`) continue;
+        expect(sink.notificationIds()).toEqual([`b${mine.seq + 1}`]);
+        expect(sink.last).toMatchObject({ unreadCount: 1, cursor: String(mine.seq + 1) });
+      }
+      // The last user got a flush (the fake store has no broadcast rows of its own), never the row on top of a gap.
+      expect(sinks.get(`u${n - 1}`)!.notificationIds()).not.toContain(`b${mine.seq + 1}`);
+    }
+  });
+
+  it("stops delivering a broadcast withdrawn between two chunks; the withdrawal's flush tells everyone", async () => {
+    const source = new BroadcastSource();
+    const { hub } = setup(source);
+    const n = BROADCAST_CHUNK + 2;
+    const sinks: RecordingSink[] = [];
+    for (let i = 0; i < n; i++) {
+      const sink = new RecordingSink();
+      sinks.push(sink);
+      hub.connect(`u${i}`, null, "sse", sink, "user");
+    }
+    await until(() => expect(sinks.every((s) => s.events.length === 1)).toBe(true));
+    await new Promise((r) => setTimeout(r, 10));
+    source.beforeChunk = async (k) => {
+      if (k !== 1) return;
+      source.withdrawn.add(20);
+      hub.publishAudience(null); // what withdrawing does after deleting the row
+      // Its flushes finish before the second chunk's read answers.
+      await until(() => expect(sinks.slice(BROADCAST_CHUNK).every((s) => s.events.length === 2)).toBe(true));
+    };
+    hub.publishAudience(null, payload(20));
+    await until(() => expect(source.chunks).toHaveLength(2));
+    await settle();
+    // The first chunk had it (and the withdrawal's flush then corrects them); the second never sees it.
+    expect(sinks[0]!.notificationIds()).toEqual(["b20"]);
+    for (const sink of sinks.slice(BROADCAST_CHUNK)) expect(sink.notificationIds()).not.toContain("b20");
+    for (const sink of sinks) expect(sink.last?.unreadCount).toBe(0);
   });
 });
 

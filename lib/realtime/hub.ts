@@ -20,21 +20,39 @@ export interface InboxSource {
   latestSeq(userId: string): Promise<number>;
   /** The newest seq in the whole store: a cursor above it was not issued by this store. */
   maxSeq(): Promise<number>;
-  /**
-   * For a broadcast row at seq `before`, read once for many users (optional; without it every
-   * broadcast means a flush per connected user): each user's role and sign-up time, their newest own
-   * row below it, the other broadcast rows in (after, before), and whether the row still exists.
-   */
-  broadcastGap?(userIds: readonly string[], after: number, before: number): Promise<BroadcastGap>;
+  /** The broadcast fast path's reads (optional; without them every broadcast means a flush per connected user). */
+  broadcast?: BroadcastReads;
 }
 
-/** What the broadcast fast path needs to know, read in a few queries for all connected users. */
-export type BroadcastGap = {
-  viewers: Map<string, { role: string; createdAt: Date }>;
-  latestOwn: Map<string, number>;
+/** What the broadcast fast path reads for a broadcast row at seq `before`. */
+export interface BroadcastReads {
+  /**
+   * Once per broadcast: the other broadcast rows in (after, before) and whether the row still exists.
+   * `latestOwn`, when the store can read it for everyone at once (a short seq range): each user's
+   * newest own row in (after, before); users without one are absent.
+   */
+  between(after: number, before: number): Promise<BroadcastContext>;
+  /**
+   * Per chunk of connected users: sign-up time and role (absent: no such account), and, when `own`,
+   * each one's newest own row in (after, before). `roles` false: only sign-up times matter (no
+   * broadcast involved has a role), so the role may be stale.
+   */
+  viewers(userIds: readonly string[], after: number, before: number, opts: { own: boolean; roles: boolean }): Promise<BroadcastViewers>;
+}
+
+export type BroadcastContext = {
   broadcasts: Array<{ seq: number; audienceRole: string | null; createdAt: Date }>;
   exists: boolean;
+  latestOwn?: Map<string, number>;
 };
+
+export type BroadcastViewers = {
+  viewers: Map<string, { role: string; createdAt: Date }>;
+  latestOwn: Map<string, number>;
+};
+
+/** Users read per query of the broadcast fast path; each chunk is delivered as soon as it is read. */
+export const BROADCAST_CHUNK = 500;
 
 export const REPLAY_BATCH = 500;
 /**
@@ -89,6 +107,11 @@ export class Hub {
   private readonly flushing = new Map<string, FlushState>();
   private readonly unsubscribe: () => void;
   private readonly unwatchBus: () => void;
+  /**
+   * Audience events without a row (a withdrawal) so far: each flushes everyone, and a broadcast still
+   * being delivered stops its fast path when this moves.
+   */
+  private audienceChanges = 0;
   /** After closeAll (shutdown), a late connection is ended at once: it reconnects elsewhere. */
   private closing = false;
   /**
@@ -112,8 +135,9 @@ export class Hub {
       }
       // A broadcast: who is in its audience is the database's call (a session's role can be stale).
       const users = [...this.conns.keys()];
-      if (e.row && this.source.broadcastGap) void this.broadcast(users, e.role, e.row, at);
-      else for (const id of users) this.schedule(id, at);
+      if (e.row && this.source.broadcast) return void this.broadcast(this.source.broadcast, users, e.role, e.row, at);
+      this.audienceChanges++;
+      for (const id of users) this.schedule(id, at);
     }));
     // While the bus is down, events from other instances can be missed: every live connection here
     // is ended so its client resumes from its cursor (here once the bus is back, or by polling the
@@ -215,58 +239,83 @@ export class Hub {
   }
 
   /**
-   * The broadcast fast path. One read for every connected user (roles and sign-up times from the
-   * database, each one's newest own row below the broadcast, other broadcasts in between). A user
-   * outside the audience hears nothing. A user whose connections are up to date with nothing in
-   * between gets the row with their last count + 1, without a query of their own. Everyone else (a
-   * gap, a flush running, a fresh connection) gets an ordinary flush, so nothing is skipped.
+   * The broadcast fast path. Read once: the other broadcasts since the oldest cursor, and whether the
+   * row still exists. Then per chunk of connected users, delivered as soon as it is read: roles and
+   * sign-up times from the database, each one's newest own row below the broadcast. A user outside the
+   * audience hears nothing. A user whose connections are up to date with nothing in between gets the
+   * row with their last count + 1, without a query of their own. Everyone else (a gap, a flush running,
+   * a fresh connection) gets an ordinary flush, so nothing is skipped.
    */
-  private async broadcast(userIds: readonly string[], role: string | null, payload: BroadcastRowPayload, at: number): Promise<void> {
+  private async broadcast(reads: BroadcastReads, userIds: readonly string[], role: string | null, payload: BroadcastRowPayload, at: number): Promise<void> {
     if (!userIds.length) return;
     const createdAt = new Date(payload.createdAt);
     const row: NotificationRow = { ...payload, createdAt, readAt: null };
-    const ready = (id: string): Connection[] | null => {
-      const set = this.conns.get(id);
-      if (!set || this.flushing.has(id)) return null;
-      const list = [...set];
-      const ok = list.every((c) => !c.closed && !c.initial && c.lastSeq !== null && c.lastCount !== null && c.lastSeq < row.seq);
-      return ok ? list : null;
-    };
+    // One object and one cursor string for every connection: transports serialize the row once (encode.ts).
+    const dto = toDto(row);
+    const cursor = encodeCursor(row.seq);
+    const changes = this.audienceChanges;
     let after = row.seq;
     for (const id of userIds) for (const c of this.conns.get(id) ?? []) after = Math.min(after, c.lastSeq ?? 0);
-    let gap: BroadcastGap;
-    try {
-      gap = await this.source.broadcastGap!(userIds, after, row.seq);
-    } catch (e) {
+    const flushFrom = (i: number, e: unknown) => {
       console.error("[hub] broadcast read failed; flushing instead", e);
-      for (const id of userIds) this.schedule(id, at);
-      return;
+      for (const id of userIds.slice(i)) this.schedule(id, at);
+    };
+    let ctx: BroadcastContext;
+    try {
+      ctx = await reads.between(after, row.seq);
+    } catch (e) {
+      return flushFrom(0, e);
     }
-    // Withdrawn while we read: its withdrawal flushes everyone; deliver nothing of it.
-    if (!gap.exists) return;
-    const sinceMs = performance.now() - at;
+    // Withdrawn: its withdrawal flushes everyone; deliver nothing of it.
+    if (!ctx.exists || this.audienceChanges !== changes) return;
+    // Roles are read fresh only when a role is involved: sign-up times never change.
+    const roles = role !== null || ctx.broadcasts.some((b) => b.audienceRole !== null);
     const sees = (v: { role: string; createdAt: Date }, b: { audienceRole: string | null; createdAt: Date }) =>
       (b.audienceRole === null || b.audienceRole === v.role) && b.createdAt >= v.createdAt;
-    for (const id of userIds) {
-      const viewer = gap.viewers.get(id);
-      if (!viewer || !sees(viewer, { audienceRole: role, createdAt })) continue;
-      const list = ready(id);
-      const behind =
-        !list ||
-        list.some(
-          (c) =>
-            (gap.latestOwn.get(id) ?? 0) > c.lastSeq! ||
-            gap.broadcasts.some((b) => b.seq > c.lastSeq! && b.seq < row.seq && sees(viewer, b)),
-        );
-      if (behind) {
-        if ([...(this.conns.get(id) ?? [])].some((c) => c.lastSeq === null || c.lastSeq < row.seq)) this.schedule(id, at);
-        continue;
+    for (let i = 0; i < userIds.length; i += BROADCAST_CHUNK) {
+      const chunk = userIds.slice(i, i + BROADCAST_CHUNK);
+      let part: BroadcastViewers;
+      try {
+        part = await reads.viewers(chunk, after, row.seq, { own: !ctx.latestOwn, roles });
+      } catch (e) {
+        return flushFrom(i, e);
       }
-      for (const c of list) {
-        c.lastSeq = row.seq;
-        c.lastCount = c.lastCount! + 1;
-        c.sink.send({ unreadCount: c.lastCount, cursor: c.cursor, notification: toDto(row) });
-        this.observer?.delivered(c.transport, sinceMs);
+      // Withdrawn while we read: that event has scheduled a flush for everyone.
+      if (this.audienceChanges !== changes) return;
+      const latestOwn = ctx.latestOwn ?? part.latestOwn;
+      const sinceMs = performance.now() - at;
+      for (const id of chunk) {
+        const viewer = part.viewers.get(id);
+        if (!viewer || !sees(viewer, { audienceRole: role, createdAt })) continue;
+        const set = this.conns.get(id);
+        if (!set) continue;
+        const own = latestOwn.get(id) ?? 0;
+        let upToDate = !this.flushing.has(id);
+        for (const c of set) {
+          upToDate &&=
+            !c.closed &&
+            !c.initial &&
+            c.lastSeq !== null &&
+            c.lastCount !== null &&
+            c.lastSeq < row.seq &&
+            own <= c.lastSeq &&
+            !ctx.broadcasts.some((b) => b.seq > c.lastSeq! && sees(viewer, b));
+        }
+        if (!upToDate) {
+          for (const c of set) {
+            if (c.lastSeq === null || c.lastSeq < row.seq) {
+              this.schedule(id, at);
+              break;
+            }
+          }
+          continue;
+        }
+        for (const c of set) {
+          c.lastSeq = row.seq;
+          c.lastCount = c.lastCount! + 1;
+          c.sink.send({ unreadCount: c.lastCount, cursor, notification: dto });
+          this.observer?.delivered(c.transport, sinceMs);
+        }
       }
     }
   }

@@ -12,6 +12,9 @@ import { RedisBus } from "./bus/redis";
 import type { Bus } from "./bus/types";
 import { createHub, type Hub, type HubObserver, type InboxSource } from "./hub";
 
+/** Up to this many seqs between the oldest cursor and a broadcast, one range scan finds every user's own rows in it. */
+const OWN_RANGE_SCAN_MAX = 10_000;
+
 const dbSource: InboxSource = {
   countUnread,
   rowsAfter,
@@ -20,28 +23,38 @@ const dbSource: InboxSource = {
     const [row] = await db.$queryRaw<Array<{ s: number | bigint | null }>>`SELECT MAX(seq) AS s FROM "Notification"`;
     return Number(row?.s ?? 0);
   },
-  // Hand-written statements: this runs for every connected user on each broadcast (decision 011).
-  async broadcastGap(userIds, after, before) {
-    const viewers = await viewersOf(userIds);
-    const latestOwn = new Map<string, number>();
-    for (let i = 0; i < userIds.length; i += 500) {
-      const chunk = userIds.slice(i, i + 500);
-      const groups = await db.$queryRaw<Array<{ userId: string; s: number | bigint }>>`
-        SELECT "userId", MAX(seq) AS s FROM "Notification"
-        WHERE "userId" IN (${Prisma.join(chunk)}) AND seq < ${before} GROUP BY "userId"`;
-      for (const g of groups) latestOwn.set(g.userId, Number(g.s));
-    }
-    const [broadcasts, still] = await Promise.all([
-      db.$queryRaw<Array<{ seq: number | bigint; audienceRole: string | null; createdAt: Date | string | number }>>`
-        SELECT seq, "audienceRole", "createdAt" FROM "Notification" WHERE "userId" IS NULL AND seq > ${after} AND seq < ${before}`,
-      db.$queryRaw<Array<{ seq: number | bigint }>>`SELECT seq FROM "Notification" WHERE seq = ${before}`,
-    ]);
-    return {
-      viewers,
-      latestOwn,
-      broadcasts: broadcasts.map((b) => ({ seq: Number(b.seq), audienceRole: b.audienceRole, createdAt: new Date(b.createdAt) })),
-      exists: still.length > 0,
-    };
+  // Hand-written statements: these run for every connected user on each broadcast (decision 011).
+  broadcast: {
+    async between(after, before) {
+      type Seq = number | bigint;
+      const [broadcasts, still, own] = await Promise.all([
+        db.$queryRaw<Array<{ seq: Seq; audienceRole: string | null; createdAt: Date | string | number }>>`
+          SELECT seq, "audienceRole", "createdAt" FROM "Notification" WHERE "userId" IS NULL AND seq > ${after} AND seq < ${before}`,
+        db.$queryRaw<Array<{ seq: Seq }>>`SELECT seq FROM "Notification" WHERE seq = ${before}`,
+        // Connected users are usually close to the newest rows: then one scan of the range answers for all of them.
+        before - after <= OWN_RANGE_SCAN_MAX
+          ? db.$queryRaw<Array<{ userId: string; s: Seq }>>`
+              SELECT "userId", MAX(seq) AS s FROM "Notification"
+              WHERE seq > ${after} AND seq < ${before} AND "userId" IS NOT NULL GROUP BY "userId"`
+          : Promise.resolve(null),
+      ]);
+      return {
+        broadcasts: broadcasts.map((b) => ({ seq: Number(b.seq), audienceRole: b.audienceRole, createdAt: new Date(b.createdAt) })),
+        exists: still.length > 0,
+        latestOwn: own ? new Map(own.map((g) => [g.userId, Number(g.s)])) : undefined,
+      };
+    },
+    async viewers(userIds, after, before, { own, roles }) {
+      const [viewers, groups] = await Promise.all([
+        viewersOf(userIds, { roles }),
+        own
+          ? db.$queryRaw<Array<{ userId: string; s: number | bigint }>>`
+              SELECT "userId", MAX(seq) AS s FROM "Notification"
+              WHERE "userId" IN (${Prisma.join(userIds)}) AND seq > ${after} AND seq < ${before} GROUP BY "userId"`
+          : Promise.resolve([]),
+      ]);
+      return { viewers, latestOwn: new Map(groups.map((g) => [g.userId, Number(g.s)])) };
+    },
   },
 };
 

@@ -9,6 +9,7 @@ import { parseQuery } from "@/lib/http/body";
 import { AppError, toAppError } from "@/lib/http/errors";
 import { writeError } from "@/lib/http/node-errors";
 import { cursorParam } from "@/lib/notifications/cursor";
+import { eventJson } from "../encode";
 import type { Hub } from "../hub";
 import { admitLive } from "./admission";
 import { longPoll, pollQuerySchema } from "./poll";
@@ -75,7 +76,8 @@ export function createHttpEndpoints(opts: Options) {
     res.once("close", () => abort.abort());
     const answer = await longPoll(hub, user.id, query, abort.signal, user.role);
     if (res.destroyed) return;
-    const body = JSON.stringify(answer);
+    // `JSON.stringify(answer)`, each event's notification serialized once for all its recipients.
+    const body = `{"events":[${answer.events.map((e) => eventJson(e)).join(",")}],"cursor":${JSON.stringify(answer.cursor)}}`;
     res.writeHead(200, {
       "Content-Type": "application/json",
       "Content-Length": String(Buffer.byteLength(body)),

@@ -2,6 +2,7 @@
 // No `server-only` marker: server.ts runs outside Next's bundler.
 import type { UnreadEvent } from "@/lib/notifications/dto";
 import { processSingleton } from "@/lib/server/singleton";
+import { eventJson } from "../encode";
 import type { Connection, Hub, Sink } from "../hub";
 
 export const SSE_HEADERS: Record<string, string> = {
@@ -18,7 +19,7 @@ export const HEARTBEAT_MS = 25_000;
 export const MAX_BACKLOG_BYTES = 1024 * 1024;
 
 export function encodeEvent(event: UnreadEvent): string {
-  return `id: ${event.cursor}\nevent: unread\ndata: ${JSON.stringify(event)}\n\n`;
+  return `id: ${event.cursor}\nevent: unread\ndata: ${eventJson(event)}\n\n`;
 }
 
 /** Where a stream writes: Node's `ServerResponse` as it is. */

@@ -10,6 +10,7 @@ import { refuseUpgrade } from "@/lib/http/node-errors";
 import { originAllowed } from "@/lib/http/origin";
 import { cursorParam } from "@/lib/notifications/cursor";
 import type { UnreadEvent } from "@/lib/notifications/dto";
+import { eventJson } from "../encode";
 import type { Connection, Hub } from "../hub";
 import { admitLive } from "./admission";
 
@@ -22,7 +23,7 @@ export const CLOSE_RECONNECT = 1012;
 export const CLOSE_TOO_SLOW = 1013;
 
 export function encodeFrame(event: UnreadEvent): string {
-  return JSON.stringify({ type: "unread", ...event });
+  return eventJson(event, "unread");
 }
 
 type Options = {

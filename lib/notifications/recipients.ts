@@ -1,0 +1,16 @@
+import "server-only";
+import { Prisma } from "@/generated/prisma/client";
+import { db } from "@/lib/db/client";
+
+/**
+ * The accounts among these emails and ids, as id and email: one statement (a producer's every
+ * message starts here; decision 011). Emails are compared as stored (the schemas lower-case them).
+ */
+export async function findRecipients(emails: readonly string[], ids: readonly string[] = []): Promise<Array<{ id: string; email: string }>> {
+  const where = [
+    ...(emails.length ? [Prisma.sql`email IN (${Prisma.join(emails)})`] : []),
+    ...(ids.length ? [Prisma.sql`id IN (${Prisma.join(ids)})`] : []),
+  ];
+  if (!where.length) return [];
+  return db.$queryRaw<Array<{ id: string; email: string }>>`SELECT id, email FROM "User" WHERE ${Prisma.join(where, " OR ")}`;
+}
