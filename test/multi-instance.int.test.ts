@@ -4,11 +4,11 @@
 // is killed, they resume on the other with every message exactly once, in order.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventSource } from "eventsource";
-import { startBalancer, type Balancer } from "./balancer";
 import { collect, sendMessage, TestClient, type UnreadPayload } from "./client";
 import { livePoll, liveWs, until } from "./live-clients";
 import { startServer, testDatabaseProvider, type TestServer } from "./server-harness";
 import { describeWithServices, REDIS_TEST_URL } from "./services";
+import { startTcpProxy, type TcpProxy } from "./tcp-proxy";
 import { createPrismaClient } from "@/lib/db/create";
 
 const onPostgres = testDatabaseProvider() === "postgresql";
@@ -27,14 +27,14 @@ if (!onPostgres) describe.skip(`${NAME} (in the PostgreSQL run)`, () => undefine
 else await describeWithServices(["postgres", "redis"], NAME, () => {
   let a: TestServer;
   let b: TestServer;
-  let balancer: Balancer;
+  let balancer: TcpProxy;
 
   beforeAll(async () => {
     const env = { REDIS_URL: REDIS_TEST_URL, REDIS_CHANNEL: `notif:test:multi:${process.pid}:${Date.now()}` };
     a = await startServer({ env });
     b = await startServer({ env, databaseUrl: a.databaseUrl });
     // Every connection goes to B while it lives, then to A.
-    balancer = await startBalancer([b.port, a.port]);
+    balancer = await startTcpProxy(...[b, a].map((server) => ({ host: "127.0.0.1", port: server.port })));
   }, 120_000);
 
   afterAll(async () => {
