@@ -126,9 +126,10 @@ process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
 /**
- * Next runs instrumentation.ts (the hub, the bus subscription, the scheduler) on the first request,
- * not in prepare(): ask for /api/health until it is healthy (at most 5 s), so an instance that no one
- * has called yet still hears the bus and publishes scheduled announcements, and "ready" means ready.
+ * In production Next runs instrumentation.ts (the hub, the bus subscription, the scheduler) on the first
+ * request, not in prepare() (dev runs it in prepare()): ask for /api/health until it is healthy (at most
+ * 5 s), so an instance that no one has called yet still hears the bus and publishes scheduled
+ * announcements, and "ready" means ready.
  */
 async function warmUp(port: number): Promise<void> {
   const host = env.HOST === "0.0.0.0" || env.HOST === "::" ? "127.0.0.1" : env.HOST;

@@ -22,7 +22,10 @@ const schema = z.object({
   /** The pub/sub channel of this deployment: two deployments on one Redis need two channels. */
   REDIS_CHANNEL: z.string().min(1).max(200).default("notif:events"),
   AUTH_SECRET: z.string().min(16, "must be at least 16 characters").optional(),
+  /** `npm start` (scripts/prepare.ts): 0 never seeds the demo accounts into an empty database. */
   SEED_DEMO: flag.optional(),
+  /** `npm start` (scripts/prepare.ts): 1 serves the build there is, even one older than the sources. */
+  SKIP_BUILD: flag.optional(),
   /** 1: take the client address from X-Forwarded-For (behind a trusted reverse proxy). */
   TRUST_PROXY: flag.default("0"),
   METRICS_TOKEN: z.string().min(16).optional(),

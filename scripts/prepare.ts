@@ -1,12 +1,15 @@
 // What `npm start` does before serving: migrate the database, seed the demo accounts into an
-// empty one (unless SEED_DEMO=0), and build when there is no build or the sources are newer.
+// empty one (unless SEED_DEMO=0), and build when there is no build or the sources are newer (unless
+// SKIP_BUILD=1). The environment is the app's (lib/env.ts), parsed once: a bad value fails here, before
+// a migration or a build, with the message the server would give.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
+import { env } from "../lib/env";
 import { seedDemo } from "../prisma/seed";
 
 const root = path.resolve(__dirname, "..");
-const databaseUrl = process.env.DATABASE_URL ?? "file:./data/app.db";
+const databaseUrl = env.DATABASE_URL;
 
 function run(cmd: string, args: string[]): void {
   const r = spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, DATABASE_URL: databaseUrl, NEXT_TELEMETRY_DISABLED: "1" } });
@@ -40,10 +43,10 @@ async function main() {
     fs.mkdirSync(path.dirname(file), { recursive: true });
   }
   run(process.execPath, [path.join(root, "scripts", "prisma.cjs"), "migrate", "deploy"]);
-  if (process.env.SEED_DEMO !== "0" && (await seedDemo(databaseUrl))) {
+  if (env.SEED_DEMO !== "0" && (await seedDemo(databaseUrl))) {
     console.log("[prepare] seeded demo accounts (password demo1234): admin@, alice@, bob@example.com");
   }
-  if (process.env.SKIP_BUILD !== "1" && buildIsStale()) {
+  if (env.SKIP_BUILD !== "1" && buildIsStale()) {
     console.log("[prepare] building the app (first start, or sources changed)…");
     run(process.execPath, [require.resolve("next/dist/bin/next"), "build"]);
   }

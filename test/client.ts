@@ -80,12 +80,18 @@ export function collect(es: EventSource) {
   return collectFrom((push) => es.addEventListener("unread", (e) => push(JSON.parse(e.data) as UnreadPayload)));
 }
 
-/** Collects `unread` frames from a WebSocket (`{type: "unread", ...payload}`). */
+/** The payload of a WebSocket `unread` frame (`{type: "unread", ...payload}`); undefined for any other frame. */
+export function unreadFrame(data: Buffer): UnreadPayload | undefined {
+  const { type, ...payload } = JSON.parse(data.toString()) as UnreadPayload & { type: string };
+  return type === "unread" ? payload : undefined;
+}
+
+/** Collects `unread` frames from a WebSocket. */
 export function collectWs(ws: WebSocket) {
   return collectFrom((push) =>
     ws.on("message", (data: Buffer) => {
-      const { type, ...payload } = JSON.parse(data.toString()) as UnreadPayload & { type: string };
-      if (type === "unread") push(payload);
+      const payload = unreadFrame(data);
+      if (payload) push(payload);
     }),
   );
 }

@@ -4,11 +4,11 @@
 // is killed, they resume on the other with every message exactly once, in order.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EventSource } from "eventsource";
-import type { WebSocket } from "ws";
-import { startBalancer, type Balancer } from "./balancer";
 import { collect, sendMessage, TestClient, type UnreadPayload } from "./client";
+import { livePoll, liveWs, until } from "./live-clients";
 import { startServer, testDatabaseProvider, type TestServer } from "./server-harness";
 import { describeWithServices, REDIS_TEST_URL } from "./services";
+import { startTcpProxy, type TcpProxy } from "./tcp-proxy";
 import { createPrismaClient } from "@/lib/db/create";
 
 const onPostgres = testDatabaseProvider() === "postgresql";
@@ -21,86 +21,20 @@ function titles(events: UnreadPayload[]): Received[] {
   return events.filter((e) => e.notification).map((e) => ({ title: e.notification!.title, cursor: Number(e.cursor) }));
 }
 
-async function until(what: string, check: () => boolean, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
-/** A WebSocket client that reconnects (through the balancer) from its last cursor, as the browser's does. */
-function reconnectingWs(client: TestClient) {
-  const events: UnreadPayload[] = [];
-  let ws: WebSocket | undefined;
-  let stopped = false;
-  const open = () => {
-    const last = events.at(-1)?.cursor;
-    ws = client.webSocket(`/api/realtime/ws${last ? `?cursor=${last}` : ""}`);
-    ws.on("message", (data: Buffer) => {
-      const { type, ...payload } = JSON.parse(data.toString()) as UnreadPayload & { type: string };
-      if (type === "unread") events.push(payload);
-    });
-    ws.on("error", () => undefined);
-    ws.on("close", () => {
-      if (!stopped) setTimeout(open, 200);
-    });
-  };
-  open();
-  return {
-    events,
-    stop() {
-      stopped = true;
-      ws?.terminate();
-    },
-  };
-}
-
-/** A long-poll loop (through the balancer) that retries from its cursor after an error or a 503. */
-function longPoller(client: TestClient) {
-  const events: UnreadPayload[] = [];
-  let cursor: string | undefined;
-  let stopped = false;
-  let answers = 0;
-  const controller = new AbortController();
-  void (async () => {
-    while (!stopped) {
-      try {
-        const res = await client.fetch(`/api/realtime/poll?timeout=5${cursor ? `&cursor=${cursor}` : ""}`, { signal: controller.signal });
-        if (res.status !== 200) throw new Error(`poll ${res.status}`);
-        const body = (await res.json()) as { events: UnreadPayload[]; cursor: string };
-        events.push(...body.events);
-        cursor = body.cursor;
-        answers++;
-      } catch {
-        if (!stopped) await new Promise((r) => setTimeout(r, 200));
-      }
-    }
-  })();
-  return {
-    events,
-    answered: () => answers > 0,
-    stop() {
-      stopped = true;
-      controller.abort();
-    },
-  };
-}
-
 // Skipped in the SQLite pass on purpose: several instances need a shared PostgreSQL database, and
 // npm test's second pass (TEST_DATABASE=postgres TEST_BUS=redis) runs it; CI requires that pass.
 if (!onPostgres) describe.skip(`${NAME} (in the PostgreSQL run)`, () => undefined);
 else await describeWithServices(["postgres", "redis"], NAME, () => {
   let a: TestServer;
   let b: TestServer;
-  let balancer: Balancer;
+  let balancer: TcpProxy;
 
   beforeAll(async () => {
     const env = { REDIS_URL: REDIS_TEST_URL, REDIS_CHANNEL: `notif:test:multi:${process.pid}:${Date.now()}` };
     a = await startServer({ env });
     b = await startServer({ env, databaseUrl: a.databaseUrl });
     // Every connection goes to B while it lives, then to A.
-    balancer = await startBalancer([b.port, a.port]);
+    balancer = await startTcpProxy(...[b, a].map((server) => ({ host: "127.0.0.1", port: server.port })));
   }, 120_000);
 
   afterAll(async () => {
@@ -117,8 +51,8 @@ else await describeWithServices(["postgres", "redis"], NAME, () => {
 
     const es: EventSource = viaBalancer.eventSource();
     const sse = collect(es);
-    const ws = reconnectingWs(viaBalancer);
-    const poll = longPoller(viaBalancer);
+    const ws = liveWs(viaBalancer);
+    const poll = livePoll(viaBalancer);
     try {
       await sse.next();
       await until("the WebSocket's first event", () => ws.events.length > 0);

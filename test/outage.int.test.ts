@@ -2,9 +2,9 @@
 // and when it returns everything resumes with nothing lost. The server reaches both through proxies that
 // the test cuts and restores (the shared services themselves stay up for everyone else).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EventSource } from "eventsource";
 import { seedDemo } from "../prisma/seed";
-import { sendMessage, TestClient, type UnreadPayload } from "./client";
+import { sendMessage, TestClient } from "./client";
+import { liveSse, until } from "./live-clients";
 import {
   dropPostgresDatabase,
   freshPostgresDatabase,
@@ -18,47 +18,6 @@ import { startTcpProxy, type TcpProxy } from "./tcp-proxy";
 
 const onPostgres = testDatabaseProvider() === "postgresql";
 const NAME = "when PostgreSQL or Redis goes away";
-
-async function until(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
-/**
- * An SSE client that behaves like the browser's connection manager: EventSource retries a dropped
- * stream by itself, and when a refusal (503) closes it for good, it opens a new one from its cursor.
- */
-function liveSse(client: TestClient) {
-  const events: UnreadPayload[] = [];
-  let drops = 0;
-  let es: EventSource | undefined;
-  let stopped = false;
-  const open = () => {
-    const last = events.at(-1)?.cursor;
-    const cookie = client.cookieHeader();
-    es = new EventSource(`${client.baseUrl}/api/realtime/sse${last ? `?cursor=${last}` : ""}`, {
-      fetch: (url, init) => fetch(url, { ...init, headers: { ...init?.headers, cookie } }),
-    });
-    es.addEventListener("unread", (e) => events.push(JSON.parse(e.data) as UnreadPayload));
-    es.addEventListener("error", () => {
-      drops++;
-      if (es?.readyState === EventSource.CLOSED && !stopped) setTimeout(open, 300);
-    });
-  };
-  open();
-  return {
-    events,
-    drops: () => drops,
-    titles: () => events.flatMap((e) => (e.notification ? [e.notification.title] : [])),
-    stop() {
-      stopped = true;
-      es?.close();
-    },
-  };
-}
 
 // Skipped in the SQLite pass on purpose: several instances need a shared PostgreSQL database, and
 // npm test's second pass (TEST_DATABASE=postgres TEST_BUS=redis) runs it; CI requires that pass.

@@ -11,7 +11,8 @@ import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { createPostgresDatabase, dropPostgresDatabase } from "@/test/server-harness";
 import { describeWithServices } from "@/test/services";
-import { layout, readSchema, renderPostgresSchema, type Provider } from "./provider";
+import { layout, type Provider } from "./provider";
+import { readSchema, renderPostgresSchema } from "./schema-files";
 
 const root = path.resolve(__dirname, "..", "..");
 

@@ -6,6 +6,12 @@ import type { Hub } from "../hub";
 /** Seconds a client refused because the bus is down waits before trying live updates again. */
 export const BUS_DOWN_RETRY_AFTER_S = 5;
 
+/** The process's hub, which Next's instrumentation creates; until it has, 503 `Retry-After: 5`. */
+export function startedHub(hub: Hub | undefined): Hub {
+  if (!hub) throw new AppError("unavailable", "The server is still starting.", { headers: { "Retry-After": "5" } });
+  return hub;
+}
+
 /**
  * Returns when the hub can take another live connection for this user; otherwise throws the refusal:
  * 503 while the bus is down (the client polls the database meanwhile; nothing is lost, since it

@@ -3,45 +3,18 @@
 // ~5 KiB (docs/decisions/009-lean-stream-path.md). The protocols stay in sse.ts and poll.ts; this is
 // only their adapter to node:http. No `server-only` marker: server.ts runs outside Next's bundler.
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { z } from "zod";
-import { type SessionUser, userFromCookieHeader } from "@/lib/auth/session-token";
 import { parseQuery } from "@/lib/http/body";
-import { AppError, toAppError } from "@/lib/http/errors";
+import { toAppError } from "@/lib/http/errors";
 import { writeError } from "@/lib/http/node-errors";
-import { cursorParam } from "@/lib/notifications/cursor";
 import { eventJson } from "../encode";
 import type { Hub } from "../hub";
-import { admitLive } from "./admission";
+import { admitLive, startedHub } from "./admission";
 import { longPoll, pollQuerySchema } from "./poll";
+import { liveRequest, requireUser } from "./request";
 import { openSse, SSE_HEADERS } from "./sse";
 
 export const SSE_PATH = "/api/realtime/sse";
 export const POLL_PATH = "/api/realtime/poll";
-
-const optionalCursor = cursorParam.optional();
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
-
-async function requireUser(req: IncomingMessage): Promise<SessionUser> {
-  const user = await userFromCookieHeader(header(req, "cookie"));
-  if (!user) throw new AppError("unauthenticated");
-  return user;
-}
-
-/** Last-Event-ID (set by EventSource on reconnect) wins over ?cursor=. */
-function resumeCursor(req: IncomingMessage, url: URL): number | null {
-  const raw = header(req, "last-event-id") || url.searchParams.get("cursor") || undefined;
-  const parsed = optionalCursor.safeParse(raw);
-  if (!parsed.success) {
-    throw new AppError("invalid_request", "The cursor is not one this server issued.", {
-      fields: { cursor: z.prettifyError(parsed.error) },
-    });
-  }
-  return parsed.data ?? null;
-}
 
 type Options = {
   /** The process's hub; undefined until Next has started. */
@@ -49,16 +22,9 @@ type Options = {
 };
 
 export function createHttpEndpoints(opts: Options) {
-  function liveHub(): Hub {
-    const hub = opts.hub();
-    if (!hub) throw new AppError("unavailable", "The server is still starting.", { headers: { "Retry-After": "5" } });
-    return hub;
-  }
-
-  async function sse(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const user = await requireUser(req);
-    const cursor = resumeCursor(req, url);
-    const hub = liveHub();
+  async function sse(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { user, cursor } = await liveRequest(req, { lastEventId: true });
+    const hub = startedHub(opts.hub());
     admitLive(hub, user.id);
     if (res.destroyed) return; // gone while its session was decoded
     res.writeHead(200, SSE_HEADERS);
@@ -70,7 +36,7 @@ export function createHttpEndpoints(opts: Options) {
   async function poll(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const user = await requireUser(req);
     const query = parseQuery(url, pollQuerySchema);
-    const hub = liveHub();
+    const hub = startedHub(opts.hub());
     if (res.destroyed) return;
     const abort = new AbortController();
     res.once("close", () => abort.abort());

@@ -4,15 +4,14 @@
 import type { IncomingMessage } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocket, WebSocketServer } from "ws";
-import { userFromCookieHeader } from "@/lib/auth/session-token";
 import { AppError } from "@/lib/http/errors";
 import { refuseUpgrade } from "@/lib/http/node-errors";
 import { originAllowed } from "@/lib/http/origin";
-import { cursorParam } from "@/lib/notifications/cursor";
 import type { UnreadEvent } from "@/lib/notifications/dto";
 import { eventJson } from "../encode";
 import type { Connection, Hub } from "../hub";
-import { admitLive } from "./admission";
+import { admitLive, startedHub } from "./admission";
+import { header, liveRequest } from "./request";
 
 export const WS_PATH = "/api/realtime/ws";
 export const PING_MS = 25_000;
@@ -32,11 +31,6 @@ type Options = {
   pingMs?: number;
   maxBufferedBytes?: number;
 };
-
-function header(req: IncomingMessage, name: string): string | undefined {
-  const v = req.headers[name];
-  return Array.isArray(v) ? v[0] : v;
-}
 
 export function createWsEndpoint(opts: Options) {
   const maxBuffered = opts.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
@@ -93,18 +87,10 @@ export function createWsEndpoint(opts: Options) {
       if (header(req, "sec-websocket-version") !== "13" || !/^[A-Za-z0-9+/]{22}==$/.test(header(req, "sec-websocket-key") ?? "")) {
         throw new AppError("invalid_request", "Not a valid WebSocket handshake.");
       }
-      const user = await userFromCookieHeader(header(req, "cookie"));
-      if (!user) throw new AppError("unauthenticated");
-      const raw = new URL(req.url ?? "/", "http://localhost").searchParams.get("cursor") || undefined;
-      const parsed = cursorParam.optional().safeParse(raw);
-      if (!parsed.success) {
-        throw new AppError("invalid_request", "The cursor is not one this server issued.", { fields: { cursor: "Not a cursor this server issued." } });
-      }
-      const hub = opts.hub();
-      if (!hub) throw new AppError("unavailable", "The server is still starting.", { headers: { "Retry-After": "5" } });
+      const { user, cursor } = await liveRequest(req);
+      const hub = startedHub(opts.hub());
       admitLive(hub, user.id);
       if (socket.destroyed) return 499;
-      const cursor = parsed.data ?? null;
       wss.handleUpgrade(req, socket, head, (ws) => attach(ws, hub, user.id, user.role, cursor));
       return 101;
     } catch (e) {
