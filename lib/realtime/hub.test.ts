@@ -16,6 +16,8 @@ class FakeSource implements InboxSource {
   /** Set to make every read wait a macrotask, so flushes overlap with publishes. */
   slow = false;
   fail: Error | null = null;
+  /** Every read so far (counts, rows, seqs). */
+  reads = 0;
 
   insert(userId: string, over: Partial<NotificationRow> = {}): Row {
     const seq = this.nextSeq++;
@@ -41,6 +43,7 @@ class FakeSource implements InboxSource {
   }
 
   private async enter<T>(userId: string | null, f: () => T): Promise<T> {
+    this.reads++;
     if (userId) {
       const n = (this.inFlight.get(userId) ?? 0) + 1;
       this.inFlight.set(userId, n);
@@ -839,6 +842,136 @@ describe("Hub: broadcasts", () => {
     expect(sinks[0]!.notificationIds()).toEqual(["b20"]);
     for (const sink of sinks.slice(BROADCAST_CHUNK)) expect(sink.notificationIds()).not.toContain("b20");
     for (const sink of sinks) expect(sink.last?.unreadCount).toBe(0);
+  });
+});
+
+describe("Hub: a reconnect with a current cursor costs no query", () => {
+  /** Connects, waits for the first event, and closes: a long-poll's round. Returns that event. */
+  async function round(hub: Hub, userId: string, cursor: number | null): Promise<UnreadEvent> {
+    const sink = new RecordingSink();
+    const conn = hub.connect(userId, cursor, "poll", sink);
+    await until(() => expect(sink.events.length).toBeGreaterThan(0));
+    hub.disconnect(conn);
+    return sink.events[0]!;
+  }
+
+  it("answers the state from what the last flush read, while nothing has changed", async () => {
+    const { source, hub } = setup();
+    source.insert("alice");
+    source.insert("alice");
+    const first = await round(hub, "alice", null);
+    expect(first).toEqual({ unreadCount: 2, cursor: "2" });
+    const reads = source.reads;
+    for (let k = 0; k < 3; k++) expect(await round(hub, "alice", 2)).toEqual({ unreadCount: 2, cursor: "2" });
+    expect(source.reads).toBe(reads);
+    // A client that shows another count (a read elsewhere not heard of yet) is read as before.
+    const sink = new RecordingSink();
+    hub.disconnect(hub.connect("alice", 2, "poll", sink, undefined, 1));
+    await settle();
+    expect(source.reads).toBeGreaterThan(reads);
+    // So is another cursor (older, or not issued here).
+    const before = source.reads;
+    await round(hub, "alice", 1);
+    expect(source.reads).toBeGreaterThan(before);
+  });
+
+  it("reads again after a change to the inbox, even one made while the user was away", async () => {
+    const { source, hub } = setup();
+    source.insert("alice");
+    await round(hub, "alice", null);
+    const row = source.insert("alice");
+    hub.publish(["alice"]); // nobody connected: only what is known is dropped
+    const reads = source.reads;
+    const sink = new RecordingSink();
+    hub.connect("alice", 1, "poll", sink);
+    await until(() => expect(sink.notificationIds()).toEqual([row.id]));
+    expect(source.reads).toBeGreaterThan(reads);
+    expect(sink.last).toMatchObject({ unreadCount: 2, cursor: String(row.seq) });
+  });
+
+  it("remembers what a broadcast delivered on top, and forgets users away during one", async () => {
+    const source = new BroadcastSource();
+    const { hub } = setup(source);
+    source.insert("alice");
+    source.insert("bob");
+    const a = new RecordingSink();
+    const aConn = hub.connect("alice", null, "poll", a, "user");
+    await round(hub, "bob", null); // bob is away when the broadcast comes
+    await until(() => expect(a.events).toHaveLength(1));
+    await new Promise((r) => setTimeout(r, 10));
+    const row = { seq: 10, id: "b10", kind: "announcement", title: "All", body: "Hi", link: null, createdAt: new Date().toISOString() };
+    hub.publishAudience(null, row);
+    await until(() => expect(a.notificationIds()).toEqual(["b10"]));
+    hub.disconnect(aConn);
+    const reads = source.reads;
+    // Alice comes back with the broadcast's cursor: known, no query.
+    expect(await round(hub, "alice", 10)).toEqual({ unreadCount: 2, cursor: "10" });
+    expect(source.reads).toBe(reads);
+    // Bob comes back with his old cursor: the broadcast may be his, so his inbox is read.
+    await round(hub, "bob", 2);
+    expect(source.reads).toBeGreaterThan(reads);
+  });
+
+  it("forgets everything on a withdrawal and on a bus outage", async () => {
+    const bus = new FlakyBus();
+    const source = new FakeSource();
+    const hub = createHub(source, bus);
+    hubs.push(hub);
+    source.insert("alice");
+    await round(hub, "alice", null);
+    let reads = source.reads;
+    await round(hub, "alice", 1);
+    expect(source.reads).toBe(reads);
+    hub.publishAudience(null); // a withdrawal
+    await round(hub, "alice", 1);
+    expect(source.reads).toBeGreaterThan(reads);
+    reads = source.reads;
+    await round(hub, "alice", 1);
+    expect(source.reads).toBe(reads);
+    bus.set(false);
+    bus.set(true);
+    await round(hub, "alice", 1);
+    expect(source.reads).toBeGreaterThan(reads);
+  });
+
+  it("does not remember a read that a change overtook", async () => {
+    const { source, hub } = setup();
+    source.slow = true;
+    source.insert("alice");
+    const sink = new RecordingSink();
+    const conn = hub.connect("alice", null, "poll", sink);
+    // Published while the first flush is reading: the flush runs again, and only that one is remembered.
+    source.insert("alice");
+    hub.publishAudience(null);
+    await until(() => expect(sink.last).toMatchObject({ unreadCount: 2, cursor: "2" }));
+    await settle();
+    hub.disconnect(conn);
+    const reads = source.reads;
+    expect(await round(hub, "alice", 2)).toEqual({ unreadCount: 2, cursor: "2" });
+    expect(source.reads).toBe(reads);
+  });
+
+  it("does not remember a read from before a broadcast that it finished after", async () => {
+    const source = new BroadcastSource();
+    const { hub } = setup(source);
+    source.insert("alice");
+    source.slow = true;
+    const sink = new RecordingSink();
+    const conn = hub.connect("alice", null, "poll", sink, "user"); // its first read is under way…
+    // …when a broadcast arrives; she has her answer and is gone before the broadcast reaches her.
+    source.beforeChunk = async () => {
+      await until(() => expect(sink.events).toHaveLength(1));
+      hub.disconnect(conn);
+    };
+    const row = { seq: 10, id: "b10", kind: "announcement", title: "All", body: "Hi", link: null, createdAt: new Date().toISOString() };
+    hub.publishAudience(null, row);
+    await until(() => expect(source.chunks).toHaveLength(1));
+    await settle();
+    expect(sink.notificationIds()).toEqual([]);
+    // Her next poll, with the cursor from before the broadcast, must read the inbox (where the broadcast is).
+    const reads = source.reads;
+    await round(hub, "alice", 1);
+    expect(source.reads).toBeGreaterThan(reads);
   });
 });
 

@@ -100,11 +100,27 @@ export class Connection {
  */
 type FlushState = { dirty: boolean; changed: boolean; since: number | null };
 
+/** A user's inbox as of the last read, while no change has been heard of since (see `known`). */
+type Known = { seq: number; count: number; at: number };
+
+/** `known` entries are dropped past this age or when the map grows past this size: only a reconnect soon after needs them. */
+const KNOWN_TTL_MS = 5 * 60_000;
+const MAX_KNOWN = 100_000;
+
 export class Hub {
   private readonly conns = new Map<string, Set<Connection>>();
   /** `changed`: the inbox changed since the last flush began (not merely a connection was added). */
   /** `since`: when the oldest change not yet flushed was published (performance.now()), for latency. */
   private readonly flushing = new Map<string, FlushState>();
+  /**
+   * What each user's inbox was at the last flush (or broadcast delivered on top of it), kept while no
+   * change to it has been heard of: an inbox event deletes the user's entry, a broadcast the entries of
+   * users it may concern, a withdrawal or a bus outage all of them. A client reconnecting with that
+   * cursor (a long-poll's next poll, above all) gets the state without a query.
+   */
+  private readonly known = new Map<string, Known>();
+  /** Moves on every audience event and bus outage: a flush that read before it must not fill `known`. */
+  private generation = 0;
   private readonly unsubscribe: () => void;
   private readonly unwatchBus: () => void;
   /**
@@ -130,13 +146,22 @@ export class Hub {
     this.unsubscribe = bus.subscribe(this.scope.bind((e: BusEvent) => {
       const at = performance.now();
       if (e.type === "inbox") {
-        for (const id of e.userIds) if (this.conns.has(id)) this.schedule(id, at);
+        for (const id of e.userIds) {
+          this.known.delete(id);
+          if (this.conns.has(id)) this.schedule(id, at);
+        }
         return;
       }
+      this.generation++;
       // A broadcast: who is in its audience is the database's call (a session's role can be stale).
       const users = [...this.conns.keys()];
-      if (e.row && this.source.broadcast) return void this.broadcast(this.source.broadcast, users, e.role, e.row, at);
+      if (e.row && this.source.broadcast) {
+        // Users connected now are settled by the broadcast itself; what the others last knew may be out of date.
+        for (const id of this.known.keys()) if (!this.conns.has(id)) this.known.delete(id);
+        return void this.broadcast(this.source.broadcast, users, e.role, e.row, at);
+      }
       this.audienceChanges++;
+      this.known.clear();
       for (const id of users) this.schedule(id, at);
     }));
     // While the bus is down, events from other instances can be missed: every live connection here
@@ -144,6 +169,8 @@ export class Hub {
     // database meanwhile), and connect() ends new ones until then.
     this.unwatchBus = bus.onHealthChange(this.scope.bind((up: boolean) => {
       if (up) return;
+      this.generation++;
+      this.known.clear();
       const n = this.connectionCount();
       if (n) console.warn(`[hub] the bus is down: ending ${n} live connection(s); they resume from their cursors`);
       this.endAll();
@@ -160,8 +187,12 @@ export class Hub {
     this.bus.publish(row ? { type: "audience", role, row } : { type: "audience", role });
   }
 
-  /** `role`: the user's role as the session says, so a broadcast to another role passes them by. */
-  connect(userId: string, cursor: number | null, transport: TransportName, sink: Sink, role?: string): Connection {
+  /**
+   * `role`: the user's role as the session says, so a broadcast to another role passes them by.
+   * `unread`: the count the client shows, when it says (long-polling): a reconnect whose cursor and
+   * count are what the hub last read, with no change heard of since, is answered without a query.
+   */
+  connect(userId: string, cursor: number | null, transport: TransportName, sink: Sink, role?: string, unread?: number): Connection {
     const conn = new Connection(userId, cursor, transport, sink, role);
     // Shutting down, or the bus went down after the transport checked liveAvailable(): end it at once.
     if (this.closing || !this.bus.healthy()) {
@@ -173,6 +204,18 @@ export class Hub {
     if (!set) this.conns.set(userId, (set = new Set()));
     set.add(conn);
     this.observer?.connected(transport);
+    const known = cursor === null || this.flushing.has(userId) ? undefined : this.known.get(userId);
+    if (known && known.seq === cursor && (unread === undefined || unread === known.count) && performance.now() - known.at < KNOWN_TTL_MS) {
+      // Nothing has changed since this cursor was current: the state without a query.
+      conn.initial = false;
+      conn.lastCount = known.count;
+      queueMicrotask(() => {
+        if (conn.closed) return;
+        conn.sink.send({ unreadCount: known.count, cursor: conn.cursor });
+        this.observer?.delivered(transport, null);
+      });
+      return conn;
+    }
     this.schedule(userId, null);
     return conn;
   }
@@ -302,6 +345,7 @@ export class Hub {
             !ctx.broadcasts.some((b) => b.seq > c.lastSeq! && sees(viewer, b));
         }
         if (!upToDate) {
+          this.known.delete(id);
           for (const c of set) {
             if (c.lastSeq === null || c.lastSeq < row.seq) {
               this.schedule(id, at);
@@ -316,6 +360,7 @@ export class Hub {
           c.sink.send({ unreadCount: c.lastCount, cursor, notification: dto });
           this.observer?.delivered(c.transport, sinceMs);
         }
+        this.remember(id, set);
       }
     }
   }
@@ -343,7 +388,7 @@ export class Hub {
         state.dirty = false;
         state.changed = false;
         state.since = null;
-        if (await this.flushOnce(userId, changed, since)) state.dirty = true;
+        if (await this.flushOnce(userId, changed, since, state)) state.dirty = true;
       }
     } catch (e) {
       // The store failed: end this user's connections; they resume from their cursors.
@@ -357,10 +402,27 @@ export class Hub {
     }
   }
 
+  /** Remembers the user's state when all their connections agree on it. */
+  private remember(userId: string, set: Iterable<Connection>): void {
+    let seq: number | null = null;
+    let count: number | null = null;
+    for (const c of set) {
+      if (c.closed) continue;
+      if (c.initial || c.lastSeq === null || c.lastCount === null) return;
+      if ((seq !== null && c.lastSeq !== seq) || (count !== null && c.lastCount !== count)) return;
+      seq = c.lastSeq;
+      count = c.lastCount;
+    }
+    if (seq === null || count === null) return;
+    if (this.known.size >= MAX_KNOWN) this.known.clear();
+    this.known.set(userId, { seq, count, at: performance.now() });
+  }
+
   /** Returns true when more rows remain to replay. */
-  private async flushOnce(userId: string, changed: boolean, since: number | null): Promise<boolean> {
+  private async flushOnce(userId: string, changed: boolean, since: number | null, state: FlushState): Promise<boolean> {
     const list = [...(this.conns.get(userId) ?? [])];
     if (!list.length) return false;
+    const generation = this.generation;
 
     // A cursor above everything stored was not issued by this store (e.g. the database was reset): start fresh.
     if (list.some((c) => c.initial && c.lastSeq !== null)) {
@@ -405,6 +467,9 @@ export class Hub {
       if (c.initial || (!sent && changed)) deliver(c, { unreadCount: count, cursor: c.cursor });
       c.initial = false;
     }
+    // Read after every change heard of (none arrived meanwhile): what a reconnect may rely on. Now, while
+    // the connections are open: a long-poll answered here ends in a moment.
+    if (!more && !state.dirty && generation === this.generation) this.remember(userId, list);
     return more;
   }
 }

@@ -55,7 +55,7 @@ class HeldPoll implements Sink {
     private readonly resolve: (answer: PollAnswer) => void,
     private readonly reject: (error: AppError) => void,
   ) {
-    this.conn = hub.connect(userId, query.cursor ?? null, "poll", this, role);
+    this.conn = hub.connect(userId, query.cursor ?? null, "poll", this, role, query.unread);
     this.timer = setTimeout(HeldPoll.timedOut, query.timeout * 1000, this);
     if (signal.aborted) this.settle("answer");
     else signal.addEventListener("abort", this, { once: true });
