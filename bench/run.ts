@@ -10,7 +10,7 @@
 //                    [--peers bare,socketio | none] [--fanouts 5] [--messages 200] [--concurrency 4]
 //                    [--instances 2 --redis redis://127.0.0.1:6379] [--database postgres://127.0.0.1:5432/test]
 //                    [--poll-clients 200] [--poll-interval 10] [--poll-messages 40]
-//                    [--heap-snapshot] [--cpu-profile]
+//                    [--heap-snapshot] [--cpu-profile] [--send api | admin]
 //
 // One server at a time, each fresh (its memory is its own); the clients are in this process
 // (bench/lib/clients.ts) and identical for every server. Prints a markdown summary (every figure, its
@@ -66,6 +66,7 @@ const { values: args } = parseArgs({
     "poll-messages": { type: "string", default: "40" },
     "heap-snapshot": { type: "boolean", default: false },
     "cpu-profile": { type: "boolean", default: false },
+    send: { type: "string", default: "api" },
   },
 });
 if (args.quick && args.clients) {
@@ -87,6 +88,12 @@ const POLL_M = Math.min(positiveInt("poll-messages", args["poll-messages"]), POL
 const SNAPSHOT = args["heap-snapshot"] ?? false;
 /** Also sample our server's CPU during the message passes and print where it went (a diagnostic: it perturbs the figures). */
 const PROFILE = args["cpu-profile"] ?? false;
+/** Personal messages: as a backend sends them (the API key endpoint), or as an admin's announcement to one user. */
+const SEND = args.send === "admin" ? "admin" : args.send === "api" ? "api" : null;
+if (!SEND) {
+  console.error(`--send takes api or admin (got ${args.send})`);
+  process.exit(2);
+}
 const SELECTED = subsetOf("transports", args.transports ?? "", SCENARIOS);
 const SELECTED_PEERS = subsetOf("peers", args.peers ?? "", PEERS, "none");
 if (INSTANCES > 1 && !REDIS_URL) {
@@ -104,7 +111,7 @@ if (POSTGRES_URL && !/^postgres(ql)?:\/\//.test(POSTGRES_URL)) {
 
 silenceInspectorNoise();
 
-const startOurs = (users: number) => () => startNext({ users, instances: INSTANCES, redisUrl: REDIS_URL, postgresUrl: POSTGRES_URL });
+const startOurs = (users: number) => () => startNext({ users, instances: INSTANCES, redisUrl: REDIS_URL, postgresUrl: POSTGRES_URL, send: SEND });
 
 // ---------------------------------------------------------------------------------------------
 // The workload, for one server and one transport
@@ -745,7 +752,7 @@ function summaryTable(outcomes: Outcome[]): string[] {
     `Fan-out: one \`POST /api/admin/announcements {audience: {type: "all"}}\` (bare and Socket.IO: \`POST /broadcast\`, one ` +
       `message serialized once and written to every connection; Socket.IO \`io.emit\`), from the POST's start until the last ` +
       `(p50: the median) of the N clients has parsed it; median of ${FANOUTS} after one untimed. Messages: ${M} personal ` +
-      `messages one at a time, each to a different client, POST start → that client has it (Socket.IO: \`io.to(user).emit\`). ` +
+      `messages one at a time, each to a different client, POST start → that client has it (ours: ${SEND === "api" ? "\`POST /api/v1/notifications\` with an API key, as a backend sends one" : "\`POST /api/admin/announcements\` to one listed user"}; Socket.IO: \`io.to(user).emit\`). ` +
       `RSS/heap per connection: (with N open − before any) ÷ N, both after a forced GC. CPU: server process user + system ` +
       `time while opening all N, per fan-out (POST → last client; the mean), per personal message (sequential pass).${INSTANCES > 1 ? ` Ours is ${INSTANCES} ` +
       `instances (clients alternate between them; every POST goes to the first); RSS, heap and CPU are their sums.` : ""}`,

@@ -46,6 +46,12 @@ export type NextOptions = {
   redisUrl?: string;
   /** postgres://… to run on a fresh PostgreSQL database beside that one; absent: a SQLite file. */
   postgresUrl?: string;
+  /**
+   * How a personal message is sent: "api", as a backend does (`POST /api/v1/notifications` with an API
+   * key), or "admin", an admin's announcement to one listed user (`POST /api/admin/announcements`,
+   * which also keeps the announcement's history and read count).
+   */
+  send: "api" | "admin";
 };
 
 function nodeOptions(inspectPort: number): string {
@@ -62,7 +68,8 @@ export async function startNext(opts: NextOptions): Promise<Server> {
   try {
     for (let k = 0; k < opts.instances; k++) {
       const inspectPort = await freePort();
-      const env: Record<string, string> = { NODE_OPTIONS: nodeOptions(inspectPort) };
+      // The API key's per-minute limit is a guard for production, not part of the workload.
+      const env: Record<string, string> = { NODE_OPTIONS: nodeOptions(inspectPort), API_KEY_RATE_LIMIT_PER_MINUTE: "1000000" };
       if (opts.redisUrl) env.REDIS_URL = opts.redisUrl;
       // A given database: the harness neither migrates, seeds nor drops it, and every instance shares it.
       instances.push(await startServer({ dir: database.dir, databaseUrl: database.url, env }));
@@ -93,6 +100,21 @@ export async function startNext(opts: NextOptions): Promise<Server> {
     const base = (i: number) => instances[instanceOf(i)]!.baseUrl;
     // Browsers send Origin on a WebSocket handshake, and server.ts refuses one that is not ours.
     const headers = (i: number) => ({ cookie: cookies[i]!, origin: base(i) });
+    let apiKey = "";
+    if (opts.send === "api") {
+      const res = await admin.fetch("/api/admin/api-keys", { method: "POST", json: { name: "bench" } });
+      if (res.status !== 201) throw new Error(`creating the bench's API key → HTTP ${res.status}`);
+      apiKey = ((await res.json()) as { key: string }).key;
+    }
+    const message = async (i: number, title: string) => {
+      const res = await fetch(`${a.baseUrl}/api/v1/notifications`, {
+        method: "POST",
+        headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+        body: JSON.stringify({ to: [users[i]!.email], title, body: "bench body" }),
+        signal: AbortSignal.timeout(POST_TIMEOUT_MS),
+      });
+      return answered(res);
+    };
     const announce = async (title: string, audience: object) => {
       const res = await admin.fetch("/api/admin/announcements", { method: "POST", json: { title, body: "bench body", audience }, signal: AbortSignal.timeout(POST_TIMEOUT_MS) });
       return answered(res);
@@ -119,7 +141,7 @@ export async function startNext(opts: NextOptions): Promise<Server> {
       countUrl: (i) => `${base(i)}/api/notifications/unread-count`,
       headers,
       // Every message goes to the first instance; with several, the others learn of it over the bus.
-      send: (i, title) => announce(title, { type: "users", emails: [users[i]!.email] }),
+      send: (i, title) => (opts.send === "api" ? message(i, title) : announce(title, { type: "users", emails: [users[i]!.email] })),
       broadcast: (title) => announce(title, { type: "all" }),
       async live() {
         const out: Record<string, number> = {};

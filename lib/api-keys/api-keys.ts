@@ -74,11 +74,12 @@ export async function revokeApiKey(id: string): Promise<void> {
 export async function authenticateApiKey(authorization: string | null, now = new Date()): Promise<ApiKeyPrincipal | null> {
   const key = bearerKey(authorization);
   if (!key) return null;
-  const row = await db.apiKey.findUnique({
-    where: { hash: hashApiKey(key) },
-    select: { id: true, name: true, lastUsedAt: true, revokedAt: true },
-  });
-  if (!row || row.revokedAt) return null;
+  // Every backend call starts here: one hand-written statement (docs/decisions/011-hot-path-sql.md).
+  type Raw = { id: string; name: string; lastUsedAt: Date | string | number | null; revokedAt: Date | string | number | null };
+  const [found] = await db.$queryRaw<Raw[]>`
+    SELECT id, name, "lastUsedAt", "revokedAt" FROM "ApiKey" WHERE hash = ${hashApiKey(key)}`;
+  if (!found || found.revokedAt !== null) return null;
+  const row = { id: found.id, name: found.name, lastUsedAt: found.lastUsedAt === null ? null : new Date(found.lastUsedAt) };
   const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
   if (!row.lastUsedAt || row.lastUsedAt <= stale) {
     try {

@@ -66,7 +66,15 @@ describe("toAppError", () => {
     // node-postgres's own errors reach us unwrapped.
     expect(toAppError(new Error("Connection terminated unexpectedly")).status).toBe(503);
     expect(toAppError(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" })).status).toBe(503);
-    expect(warn).toHaveBeenCalledTimes(5);
+    // A raw query's failure wraps the driver adapter's error (P2010); its kind says the connection went.
+    const raw = (kind: string) =>
+      Object.assign(new Error("Raw query failed. Code: `N/A`. Message: `Server has closed the connection.`"), {
+        code: "P2010",
+        meta: { driverAdapterError: Object.assign(new Error(kind), { cause: { kind } }) },
+      });
+    expect(toAppError(raw("ConnectionClosed")).status).toBe(503);
+    expect(toAppError(raw("DatabaseNotReachable")).status).toBe(503);
+    expect(warn).toHaveBeenCalledTimes(7);
     warn.mockRestore();
   });
 
@@ -83,10 +91,13 @@ describe("toAppError", () => {
   });
 
   it("treats an unknown error code like any unknown error", () => {
-    const spy = vi.spyOn(console, "error").mockImplementationOnce(() => undefined);
+    const spy = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const before = spy.mock.calls.length;
     expect(toAppError({ code: "P4242" }).code).toBe("internal");
-    expect(spy.mock.calls.length).toBe(before + 1);
+    // A raw query that failed for another reason is the request's or the code's fault, not an outage.
+    expect(toAppError({ code: "P2010", meta: { driverAdapterError: { cause: { kind: "ColumnNotFound" } } } }).code).toBe("internal");
+    expect(spy.mock.calls.length).toBe(before + 2);
+    spy.mockRestore();
   });
 });
 

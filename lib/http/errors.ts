@@ -84,9 +84,22 @@ const DATABASE_UNAVAILABLE = ["P1001", "P1002", "P1008", "P1017", "P2024"];
 const CONNECTION_LOST = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
 const SOCKET_CODES = ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH"];
 
+/** What a driver adapter says (inside a raw query's P2010) when the database went away or cannot be reached. */
+const ADAPTER_DOWN = ["DatabaseNotReachable", "ConnectionClosed", "TooManyConnections", "SocketTimeout", "TlsConnectionError"];
+
+/** A raw query's failure (P2010) carries the driver adapter's error, whose cause names its kind. */
+function adapterErrorKind(err: unknown): string | undefined {
+  if (!isPrismaError(err, "P2010")) return undefined;
+  const meta = (err as { meta?: { driverAdapterError?: { cause?: { kind?: unknown } } } }).meta;
+  const kind = meta?.driverAdapterError?.cause?.kind;
+  return typeof kind === "string" ? kind : undefined;
+}
+
 function databaseDown(err: unknown): string | undefined {
   const code = DATABASE_UNAVAILABLE.find((c) => isPrismaError(err, c)) ?? SOCKET_CODES.find((c) => isPrismaError(err, c));
   if (code) return code;
+  const kind = adapterErrorKind(err);
+  if (kind && ADAPTER_DOWN.includes(kind)) return `P2010 ${kind}`;
   if (err instanceof Error && CONNECTION_LOST.test(err.message)) return err.message;
   return undefined;
 }
