@@ -36,7 +36,9 @@ function received(payload: Payload, t: number, client: number): void {
 /** SSE streams and WebSocket handshakes: one connection each, never reused. */
 const agent = new http.Agent({ keepAlive: false, maxSockets: Infinity });
 /** Long-polls and short polls re-request on the same socket, as a browser does. */
-export const keepAliveAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 4096 });
+// Every client keeps its connection between polls, as a browser does: no cap on idle sockets (the default 256, or any
+// cap below the client count, closes sockets when a broadcast answers every poll at once, and the next polls reconnect).
+export const keepAliveAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: Infinity });
 
 export type Conn = { close(): void; openedMs: number };
 export type ClientKind = "sse" | "ws" | "longpoll" | "socketio";

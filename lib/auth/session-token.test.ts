@@ -7,11 +7,18 @@ const SECRET = vi.hoisted(() => {
   return secret;
 });
 
-const { encode } = await import("next-auth/jwt");
+// The real decode, counted: a token already decoded is not decrypted again until it expires.
+vi.mock("next-auth/jwt", async (importOriginal) => {
+  const real = await importOriginal<typeof import("next-auth/jwt")>();
+  return { ...real, decode: vi.fn(real.decode) };
+});
+
+const { encode, decode } = await import("next-auth/jwt");
 const { parseCookieHeader, userFromCookieHeader } = await import("./session-token");
 
 afterAll(() => {
   vi.unstubAllEnvs();
+  vi.useRealTimers();
 });
 
 const claims = { uid: "u_1", email: "alice@example.com", name: "Alice", role: "user" as const };
@@ -111,5 +118,20 @@ describe("userFromCookieHeader", () => {
     const badRole = await token({ role: "root" });
     await expect(userFromCookieHeader(`next-auth.session-token=${noUid}`)).resolves.toBeNull();
     await expect(userFromCookieHeader(`next-auth.session-token=${badRole}`)).resolves.toBeNull();
+  });
+
+  it("decrypts a token once, and stops accepting it when it expires", async () => {
+    const t = await token({ uid: "u_cached" }, { maxAge: 60 });
+    const header = `next-auth.session-token=${t}`;
+    const calls = vi.mocked(decode).mock.calls.length;
+    await expect(userFromCookieHeader(header)).resolves.toMatchObject({ id: "u_cached" });
+    await expect(userFromCookieHeader(header)).resolves.toMatchObject({ id: "u_cached" });
+    await expect(userFromCookieHeader(header)).resolves.toMatchObject({ id: "u_cached" });
+    expect(vi.mocked(decode).mock.calls.length).toBe(calls + 1);
+    // Past its expiry (and next-auth's 15 s tolerance) the remembered answer is not used.
+    vi.useFakeTimers({ toFake: ["Date"] });
+    vi.setSystemTime(Date.now() + 90_000);
+    await expect(userFromCookieHeader(header)).resolves.toBeNull();
+    vi.useRealTimers();
   });
 });

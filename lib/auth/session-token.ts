@@ -3,6 +3,7 @@
 import { decode } from "next-auth/jwt";
 import { z } from "zod";
 import { authSecret } from "@/lib/env";
+import { processSingleton } from "@/lib/server/singleton";
 
 export const ROLES = ["user", "admin"] as const;
 export type Role = (typeof ROLES)[number];
@@ -47,16 +48,35 @@ function sessionToken(cookies: Map<string, string>): string | undefined {
   return undefined;
 }
 
+/**
+ * Tokens already decrypted, until they expire. A token is immutable and decrypting it (a key
+ * derivation and AES-GCM) costs more than everything else a long-poll's next poll does, so each
+ * live client decodes its token once, not on every poll or reconnect. Only valid tokens are kept.
+ */
+const decoded = processSingleton("session-tokens", () => new Map<string, { user: SessionUser; expiresAt: number }>());
+const MAX_DECODED = 50_000;
+
 /** The signed-in user from a Cookie header, or null (missing, expired, tampered). */
 export async function userFromCookieHeader(cookieHeader: string | null | undefined): Promise<SessionUser | null> {
   const token = sessionToken(parseCookieHeader(cookieHeader));
   if (!token) return null;
+  const hit = decoded.get(token);
+  if (hit) {
+    if (Date.now() < hit.expiresAt) return hit.user;
+    decoded.delete(token);
+  }
   try {
     const payload = await decode({ token, secret: authSecret() });
     const parsed = tokenSchema.safeParse(payload);
     if (!parsed.success) return null;
     const { uid, email, name, role } = parsed.data;
-    return { id: uid, email, name, role };
+    const user: SessionUser = { id: uid, email, name, role };
+    const exp = z.number().safeParse(payload?.exp);
+    if (exp.success) {
+      if (decoded.size >= MAX_DECODED) decoded.clear();
+      decoded.set(token, { user, expiresAt: exp.data * 1000 });
+    }
+    return user;
   } catch {
     return null;
   }
