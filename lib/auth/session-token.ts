@@ -54,7 +54,8 @@ function sessionToken(cookies: Map<string, string>): string | undefined {
  * live client decodes its token once, not on every poll or reconnect. Only valid tokens are kept.
  */
 const decoded = processSingleton("session-tokens", () => new Map<string, { user: SessionUser; expiresAt: number }>());
-const MAX_DECODED = 50_000;
+/** ~1 KiB each (the token and the user): 20,000 is ~20 MB, twice the live clients an instance is sized for. */
+const MAX_DECODED = 20_000;
 
 /** The signed-in user from a Cookie header, or null (missing, expired, tampered). */
 export async function userFromCookieHeader(cookieHeader: string | null | undefined): Promise<SessionUser | null> {
