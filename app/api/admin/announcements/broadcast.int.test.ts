@@ -117,9 +117,12 @@ describe("announcements to everyone and to a role", () => {
   it("publishes a scheduled broadcast live at its time", async () => {
     const b = stream(bob);
     await b.events.next();
-    const at = new Date(Date.now() + 1500).toISOString();
+    const at = new Date(Date.now() + 2500).toISOString();
     await announce({ title: "On time", audience: { type: "all" }, publishAt: at });
-    expect((await inbox(bob)).items.some((n) => n.title === "On time")).toBe(false);
+    const early = await inbox(bob);
+    // An answer that came back before its time was made before it: it must not hold it yet. (On a
+    // loaded machine the answer may come after; then this run cannot tell, and the live check below stands.)
+    if (Date.now() < Date.parse(at)) expect(early.items.some((n) => n.title === "On time")).toBe(false);
     const live: UnreadPayload = await b.events.next((e) => e.notification?.title === "On time", 8000);
     expect(Date.parse(live.notification!.createdAt)).toBeGreaterThanOrEqual(Date.parse(at) - 50);
     b.es.close();
