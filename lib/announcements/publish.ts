@@ -1,5 +1,5 @@
 import "server-only";
-import type { Prisma } from "@/generated/prisma/client";
+import { Prisma } from "@/generated/prisma/client";
 import { db } from "@/lib/db/client";
 import { notificationSelect } from "@/lib/notifications/queries";
 import { lockSeqOrder } from "@/lib/notifications/seq-order";
@@ -7,27 +7,27 @@ import { hub } from "@/lib/realtime";
 import type { BroadcastRowPayload } from "@/lib/realtime/bus/types";
 import { parseRecipientIds } from "./schemas";
 
-type Counter = Pick<typeof db, "user" | "$queryRaw">;
+type Counter = Pick<typeof db, "$queryRaw">;
 
 /**
  * Accounts in an audience (`role` null = everyone) that exist at `at`: all of them minus those
- * created since (an index seek that finds next to none). For everyone, SQLite counts a whole table
+ * created since (an index seek that finds next to none), in one statement: it runs inside the
+ * publishing transaction, before the broadcast goes out. For everyone, SQLite counts a whole table
  * without reading its rows, so this stays flat as the site grows; a role is an index range count.
  */
 export async function audienceSize(role: string | null, at: Date, client: Counter = db): Promise<number> {
-  const [all, since] = await Promise.all([
-    role
-      ? client.user.count({ where: { role } })
-      : client.$queryRaw<Array<{ n: bigint | number }>>`SELECT COUNT(*) AS n FROM "User"`.then((r) => Number(r[0]?.n ?? 0)),
-    client.user.count({ where: { createdAt: { gt: at }, ...(role ? { role } : {}) } }),
-  ]);
-  return all - since;
+  const inRole = role === null ? Prisma.empty : Prisma.sql` AND role = ${role}`;
+  const [row] = await client.$queryRaw<Array<{ everyone: bigint | number; since: bigint | number }>>`
+    SELECT (SELECT COUNT(*) FROM "User"${role === null ? Prisma.empty : Prisma.sql` WHERE role = ${role}`}) AS everyone,
+           (SELECT COUNT(*) FROM "User" WHERE "createdAt" > ${at}${inRole}) AS since`;
+  return Number(row?.everyone ?? 0) - Number(row?.since ?? 0);
 }
 
 type Content = { id: string; title: string; body: string; link: string | null };
 type Target = { broadcast: false; userIds: readonly string[] } | { broadcast: true; role: string | null };
 type Tx = Parameters<Parameters<typeof db.$transaction>[0]>[0];
-type Written = BroadcastRowPayload | "rows";
+/** What was written: a broadcast's row (carried to the hub) or none, and the audience counted. */
+type Written = { row: BroadcastRowPayload | null; recipientCount: number };
 
 /**
  * Inside the publishing transaction (which holds the seq-order lock): a row per listed user, or one
@@ -38,20 +38,21 @@ async function writeRows(tx: Tx, a: Content, target: Target, at: Date): Promise<
   const content = { kind: "announcement", title: a.title, body: a.body, link: a.link, announcementId: a.id };
   if (!target.broadcast) {
     await tx.notification.createMany({ data: target.userIds.map((userId) => ({ ...content, userId, createdAt: at })) });
-    return "rows";
+    return { row: null, recipientCount: target.userIds.length };
   }
   const row = await tx.notification.create({
     data: { ...content, userId: null, audienceRole: target.role, createdAt: at },
     select: notificationSelect,
   });
-  await tx.announcement.update({ where: { id: a.id }, data: { recipientCount: await audienceSize(target.role, at, tx) } });
-  return { ...row, createdAt: row.createdAt.toISOString() };
+  const recipientCount = await audienceSize(target.role, at, tx);
+  await tx.$executeRaw`UPDATE "Announcement" SET "recipientCount" = ${recipientCount} WHERE id = ${a.id}`;
+  return { row: { ...row, createdAt: row.createdAt.toISOString() }, recipientCount };
 }
 
 /** After the commit: tell every instance. A broadcast carries its row, so connections update without a query each. */
 function announce(target: Target, written: Written): void {
   if (!target.broadcast) hub.publish(target.userIds);
-  else if (written !== "rows") hub.publishAudience(target.role, written);
+  else if (written.row) hub.publishAudience(target.role, written.row);
 }
 
 function targetOf(a: { audienceType: string; audienceRole: string | null; recipientIds: string }): Target {
@@ -76,10 +77,7 @@ export async function createPublished(data: Omit<Prisma.AnnouncementUncheckedCre
     return [t, await writeRows(tx, created, t, at), created] as const;
   });
   announce(target, written);
-  const recipientCount = target.broadcast
-    ? ((await db.announcement.findUnique({ where: { id: row.id }, select: { recipientCount: true } }))?.recipientCount ?? 0)
-    : target.userIds.length;
-  return { id: row.id, publishAt: at, recipientCount };
+  return { id: row.id, publishAt: at, recipientCount: written.recipientCount };
 }
 
 /**
