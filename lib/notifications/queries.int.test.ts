@@ -116,6 +116,19 @@ describe("hand-written hot-path queries", () => {
     expect(await q.latestSeq(bob)).toBeLessThan(await q.latestSeq(alice));
   });
 
+  it("viewersOf reads roles from the database when roles matter, and may use what it knew when they do not", async () => {
+    const { viewersOf } = await import("./viewer");
+    const dave = await user("dave", "user", 40);
+    expect((await viewersOf([dave, "no-such-user"], { roles: true })).get(dave)).toMatchObject({ role: "user", createdAt: at(40) });
+    await db.user.update({ where: { id: dave }, data: { role } });
+    // A broadcast to a role: the role as it is now.
+    const fresh = await viewersOf([dave, "no-such-user"], { roles: true });
+    expect(fresh.get(dave)?.role).toBe(role);
+    expect(fresh.has("no-such-user")).toBe(false);
+    // Sign-up times only: the same sign-up time, whichever role was known.
+    expect((await viewersOf([dave], { roles: false })).get(dave)?.createdAt).toEqual(at(40));
+  });
+
   it("countUnread is the length of the unread list", async () => {
     for (const u of everyone()) {
       const unread = await q.visibleRows(u, { order: "asc", take: 500, own: { readAt: null }, broadcast: "unread" });

@@ -29,8 +29,9 @@ type RawViewer = { id: string; role: string; createdAt: Date | string | number }
 const asViewer = (r: RawViewer): Viewer => ({ id: r.id, role: r.role, createdAt: new Date(r.createdAt) });
 
 /**
- * Viewers for many users at once (the broadcast fast path): from the cache, and the rest in one
- * statement per 500. Users who no longer exist are absent from the map. `roles` false: the caller
+ * Viewers for many users at once (the broadcast fast path), in one statement per 500. Users who no
+ * longer exist are absent from the map. `roles` true: read from the database now (who is in a
+ * role's audience is the database's call at the time of the broadcast). `roles` false: the caller
  * only needs sign-up times, which never change, so any cached entry will do however old.
  */
 export async function viewersOf(userIds: readonly string[], opts: { roles: boolean }): Promise<Map<string, Viewer>> {
@@ -39,7 +40,7 @@ export async function viewersOf(userIds: readonly string[], opts: { roles: boole
   const missing: string[] = [];
   for (const id of userIds) {
     const hit = cache.get(id);
-    if (hit && (!opts.roles || now - hit.at < TTL_MS)) {
+    if (hit && !opts.roles) {
       if (hit.viewer) out.set(id, hit.viewer);
     } else missing.push(id);
   }

@@ -951,6 +951,28 @@ describe("Hub: a reconnect with a current cursor costs no query", () => {
     expect(source.reads).toBe(reads);
   });
 
+  it("forgets a user who was connected when a broadcast arrived but gone before their chunk", async () => {
+    const source = new BroadcastSource();
+    const { hub } = setup(source);
+    source.insert("alice");
+    const first = new RecordingSink();
+    const conn = hub.connect("alice", null, "poll", first, "user");
+    await until(() => expect(first.events).toHaveLength(1));
+    await settle(); // known: cursor 1, count 1
+    source.beforeChunk = () => hub.disconnect(conn); // her poll ends while the chunk is read
+    const row = { seq: 10, id: "b10", kind: "announcement", title: "All", body: "Hi", link: null, createdAt: new Date().toISOString() };
+    hub.publishAudience(null, row);
+    await until(() => expect(source.chunks).toHaveLength(1));
+    await settle();
+    expect(first.notificationIds()).toEqual([]);
+    // Her next poll, from cursor 1 with count 1, must read the inbox (where the broadcast is).
+    const reads = source.reads;
+    const next = new RecordingSink();
+    hub.connect("alice", 1, "poll", next, "user", 1);
+    await until(() => expect(next.events.length).toBeGreaterThan(0));
+    expect(source.reads).toBeGreaterThan(reads);
+  });
+
   it("does not remember a read from before a broadcast that it finished after", async () => {
     const source = new BroadcastSource();
     const { hub } = setup(source);

@@ -210,7 +210,8 @@ export class Hub {
       conn.initial = false;
       conn.lastCount = known.count;
       queueMicrotask(() => {
-        if (conn.closed) return;
+        // Closed, or a delivery got there first (its event carried the newer state).
+        if (conn.closed || conn.lastSeq !== known.seq) return;
         conn.sink.send({ unreadCount: known.count, cursor: conn.cursor });
         this.observer?.delivered(transport, null);
       });
@@ -298,10 +299,15 @@ export class Hub {
     const cursor = encodeCursor(row.seq);
     const changes = this.audienceChanges;
     let after = row.seq;
-    for (const id of userIds) for (const c of this.conns.get(id) ?? []) after = Math.min(after, c.lastSeq ?? 0);
+    // Connections without a cursor yet are being flushed (and get a flush): they need no range of their own.
+    for (const id of userIds) for (const c of this.conns.get(id) ?? []) if (c.lastSeq !== null) after = Math.min(after, c.lastSeq);
     const flushFrom = (i: number, e: unknown) => {
       console.error("[hub] broadcast read failed; flushing instead", e);
-      for (const id of userIds.slice(i)) this.schedule(id, at);
+      for (const id of userIds.slice(i)) {
+        // Whoever is no longer connected gets no flush: what was known of them may be out of date now.
+        this.known.delete(id);
+        this.schedule(id, at);
+      }
     };
     let ctx: BroadcastContext;
     try {
@@ -331,7 +337,11 @@ export class Hub {
         const viewer = part.viewers.get(id);
         if (!viewer || !sees(viewer, { audienceRole: role, createdAt })) continue;
         const set = this.conns.get(id);
-        if (!set) continue;
+        if (!set) {
+          // Gone since the broadcast arrived (a long-poll answered meanwhile): what was known of them is out of date.
+          this.known.delete(id);
+          continue;
+        }
         const own = latestOwn.get(id) ?? 0;
         let upToDate = !this.flushing.has(id);
         for (const c of set) {
