@@ -1,6 +1,7 @@
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import { db } from "@/lib/db/client";
+import type { RawInt } from "@/lib/db/raw";
 import { notificationSelect } from "@/lib/notifications/queries";
 import { lockSeqOrder } from "@/lib/notifications/seq-order";
 import { hub } from "@/lib/realtime";
@@ -17,7 +18,7 @@ type Counter = Pick<typeof db, "$queryRaw">;
  */
 export async function audienceSize(role: string | null, at: Date, client: Counter = db): Promise<number> {
   const inRole = role === null ? Prisma.empty : Prisma.sql` AND role = ${role}`;
-  const [row] = await client.$queryRaw<Array<{ everyone: bigint | number; since: bigint | number }>>`
+  const [row] = await client.$queryRaw<Array<{ everyone: RawInt; since: RawInt }>>`
     SELECT (SELECT COUNT(*) FROM "User"${role === null ? Prisma.empty : Prisma.sql` WHERE role = ${role}`}) AS everyone,
            (SELECT COUNT(*) FROM "User" WHERE "createdAt" > ${at}${inRole}) AS since`;
   return Number(row?.everyone ?? 0) - Number(row?.since ?? 0);

@@ -1,6 +1,7 @@
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import { db } from "@/lib/db/client";
+import { asDate, asNullableDate, type RawDate, type RawInt } from "@/lib/db/raw";
 import type { NotificationRow } from "./dto";
 import { broadcastsFor, unreadBroadcastsFor, type Viewer, viewerOf } from "./viewer";
 
@@ -67,7 +68,7 @@ export async function visibleRows(
 export async function countUnread(userId: string): Promise<number> {
   const v = await viewerOf(userId);
   if (!v) return db.notification.count({ where: { userId, readAt: null } });
-  const [row] = await db.$queryRaw<Array<{ n: bigint | number }>>`
+  const [row] = await db.$queryRaw<Array<{ n: RawInt }>>`
     SELECT
       (SELECT COUNT(*) FROM "Notification" WHERE "userId" = ${userId} AND "readAt" IS NULL)
     + (SELECT COUNT(*) FROM "Notification" b
@@ -81,15 +82,10 @@ export async function countUnread(userId: string): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-/** Normalizes a raw query's timestamp (a Date through both adapters; a string or number defensively). */
-function asDate(v: Date | string | number): Date {
-  return v instanceof Date ? v : new Date(v);
-}
-
 type RawRow = Omit<NotificationRow, "seq" | "createdAt" | "readAt"> & {
-  seq: number | bigint;
-  createdAt: Date | string | number;
-  readAt: Date | string | number | null;
+  seq: RawInt;
+  createdAt: RawDate;
+  readAt: RawDate | null;
 };
 
 /**
@@ -121,7 +117,7 @@ export async function rowsAfter(userId: string, seq: number, limit: number): Pro
     ...r,
     seq: Number(r.seq),
     createdAt: asDate(r.createdAt),
-    readAt: r.readAt === null ? null : asDate(r.readAt),
+    readAt: asNullableDate(r.readAt),
   }));
 }
 
@@ -129,7 +125,7 @@ export async function rowsAfter(userId: string, seq: number, limit: number): Pro
 export async function latestSeq(userId: string): Promise<number> {
   const v = await viewerOf(userId);
   const own = Prisma.sql`SELECT MAX(seq) AS s FROM "Notification" WHERE "userId" = ${userId}`;
-  const [row] = await db.$queryRaw<Array<{ s: number | bigint | null }>>(
+  const [row] = await db.$queryRaw<Array<{ s: RawInt | null }>>(
     v
       ? Prisma.sql`
     SELECT MAX(s) AS s FROM (

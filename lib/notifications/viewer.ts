@@ -1,6 +1,7 @@
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
 import { db } from "@/lib/db/client";
+import { asDate, type RawDate } from "@/lib/db/raw";
 import { processSingleton } from "@/lib/server/singleton";
 
 /** Who is looking: what decides which broadcast rows (announcements to everyone or a role) they see. */
@@ -25,8 +26,8 @@ export async function viewerOf(userId: string): Promise<Viewer | null> {
   return viewer;
 }
 
-type RawViewer = { id: string; role: string; createdAt: Date | string | number };
-const asViewer = (r: RawViewer): Viewer => ({ id: r.id, role: r.role, createdAt: new Date(r.createdAt) });
+type RawViewer = { id: string; role: string; createdAt: RawDate };
+const asViewer = (r: RawViewer): Viewer => ({ id: r.id, role: r.role, createdAt: asDate(r.createdAt) });
 
 /**
  * Viewers for many users at once (the broadcast fast path), in one statement per 500. Users who no

@@ -1,5 +1,6 @@
 import "server-only";
 import { db } from "@/lib/db/client";
+import { asDate, type RawDate, type RawInt } from "@/lib/db/raw";
 import { env } from "@/lib/env";
 import { metrics } from "@/lib/metrics";
 import { Prisma } from "@/generated/prisma/client";
@@ -20,26 +21,25 @@ const dbSource: InboxSource = {
   rowsAfter,
   latestSeq,
   async maxSeq() {
-    const [row] = await db.$queryRaw<Array<{ s: number | bigint | null }>>`SELECT MAX(seq) AS s FROM "Notification"`;
+    const [row] = await db.$queryRaw<Array<{ s: RawInt | null }>>`SELECT MAX(seq) AS s FROM "Notification"`;
     return Number(row?.s ?? 0);
   },
   // Hand-written statements: these run for every connected user on each broadcast (decision 011).
   broadcast: {
     async between(after, before) {
-      type Seq = number | bigint;
       const [broadcasts, still, own] = await Promise.all([
-        db.$queryRaw<Array<{ seq: Seq; audienceRole: string | null; createdAt: Date | string | number }>>`
+        db.$queryRaw<Array<{ seq: RawInt; audienceRole: string | null; createdAt: RawDate }>>`
           SELECT seq, "audienceRole", "createdAt" FROM "Notification" WHERE "userId" IS NULL AND seq > ${after} AND seq < ${before}`,
-        db.$queryRaw<Array<{ seq: Seq }>>`SELECT seq FROM "Notification" WHERE seq = ${before}`,
+        db.$queryRaw<Array<{ seq: RawInt }>>`SELECT seq FROM "Notification" WHERE seq = ${before}`,
         // Connected users are usually close to the newest rows: then one scan of the range answers for all of them.
         before - after <= OWN_RANGE_SCAN_MAX
-          ? db.$queryRaw<Array<{ userId: string; s: Seq }>>`
+          ? db.$queryRaw<Array<{ userId: string; s: RawInt }>>`
               SELECT "userId", MAX(seq) AS s FROM "Notification"
               WHERE seq > ${after} AND seq < ${before} AND "userId" IS NOT NULL GROUP BY "userId"`
           : Promise.resolve(null),
       ]);
       return {
-        broadcasts: broadcasts.map((b) => ({ seq: Number(b.seq), audienceRole: b.audienceRole, createdAt: new Date(b.createdAt) })),
+        broadcasts: broadcasts.map((b) => ({ seq: Number(b.seq), audienceRole: b.audienceRole, createdAt: asDate(b.createdAt) })),
         exists: still.length > 0,
         latestOwn: own ? new Map(own.map((g) => [g.userId, Number(g.s)])) : undefined,
       };
@@ -48,7 +48,7 @@ const dbSource: InboxSource = {
       const [viewers, groups] = await Promise.all([
         viewersOf(userIds, { roles }),
         own
-          ? db.$queryRaw<Array<{ userId: string; s: number | bigint }>>`
+          ? db.$queryRaw<Array<{ userId: string; s: RawInt }>>`
               SELECT "userId", MAX(seq) AS s FROM "Notification"
               WHERE "userId" IN (${Prisma.join(userIds)}) AND seq > ${after} AND seq < ${before} GROUP BY "userId"`
           : Promise.resolve([]),
