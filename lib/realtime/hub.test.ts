@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from "node:async_hooks";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { NotificationRow, UnreadEvent } from "@/lib/notifications/dto";
+import { RecordingSink } from "@/test/recording-sink";
 import { MemoryBus } from "./bus/memory";
 import { BROADCAST_CHUNK, type BroadcastReads, createHub, Hub, type HubObserver, type InboxSource, REPLAY_BATCH, type Sink } from "./hub";
 
@@ -79,23 +80,6 @@ class FakeSource implements InboxSource {
 
   maxSeq(): Promise<number> {
     return this.enter(null, () => this.rows.reduce((m, r) => Math.max(m, r.seq), 0));
-  }
-}
-
-class RecordingSink implements Sink {
-  events: UnreadEvent[] = [];
-  closed = 0;
-  send(event: UnreadEvent): void {
-    this.events.push(event);
-  }
-  close(): void {
-    this.closed++;
-  }
-  notificationIds(): string[] {
-    return this.events.flatMap((e) => (e.notification ? [e.notification.id] : []));
-  }
-  get last(): UnreadEvent | undefined {
-    return this.events.at(-1);
   }
 }
 
@@ -673,16 +657,18 @@ class BroadcastSource extends FakeSource {
   };
 }
 
+/** A broadcast row as the bus carries it, created a moment from now (after the connections in a test). */
+const payload = (seq: number, title = "To everyone") => ({
+  seq,
+  id: `b${seq}`,
+  kind: "announcement",
+  title,
+  body: "Hello **all**",
+  link: null,
+  createdAt: new Date(Date.now() + 5).toISOString(),
+});
+
 describe("Hub: broadcasts", () => {
-  const payload = (seq: number, title = "To everyone") => ({
-    seq,
-    id: `b${seq}`,
-    kind: "announcement",
-    title,
-    body: "Hello **all**",
-    link: null,
-    createdAt: new Date(Date.now() + 5).toISOString(),
-  });
 
   it("gives an up-to-date connection the row with its last count + 1, with one gap check and no query of its own", async () => {
     const source = new BroadcastSource();
@@ -899,8 +885,7 @@ describe("Hub: a reconnect with a current cursor costs no query", () => {
     await round(hub, "bob", null); // bob is away when the broadcast comes
     await until(() => expect(a.events).toHaveLength(1));
     await new Promise((r) => setTimeout(r, 10));
-    const row = { seq: 10, id: "b10", kind: "announcement", title: "All", body: "Hi", link: null, createdAt: new Date().toISOString() };
-    hub.publishAudience(null, row);
+    hub.publishAudience(null, payload(10));
     await until(() => expect(a.notificationIds()).toEqual(["b10"]));
     hub.disconnect(aConn);
     const reads = source.reads;
@@ -960,8 +945,7 @@ describe("Hub: a reconnect with a current cursor costs no query", () => {
     await until(() => expect(first.events).toHaveLength(1));
     await settle(); // known: cursor 1, count 1
     source.beforeChunk = () => hub.disconnect(conn); // her poll ends while the chunk is read
-    const row = { seq: 10, id: "b10", kind: "announcement", title: "All", body: "Hi", link: null, createdAt: new Date().toISOString() };
-    hub.publishAudience(null, row);
+    hub.publishAudience(null, payload(10));
     await until(() => expect(source.chunks).toHaveLength(1));
     await settle();
     expect(first.notificationIds()).toEqual([]);
@@ -985,8 +969,7 @@ describe("Hub: a reconnect with a current cursor costs no query", () => {
       await until(() => expect(sink.events).toHaveLength(1));
       hub.disconnect(conn);
     };
-    const row = { seq: 10, id: "b10", kind: "announcement", title: "All", body: "Hi", link: null, createdAt: new Date().toISOString() };
-    hub.publishAudience(null, row);
+    hub.publishAudience(null, payload(10));
     await until(() => expect(source.chunks).toHaveLength(1));
     await settle();
     expect(sink.notificationIds()).toEqual([]);
@@ -1030,8 +1013,7 @@ describe("Hub: async context", () => {
     await until(() => expect(seen).toHaveLength(1));
     await new Promise((r) => setTimeout(r, 10)); // the row is created after the connection
 
-    const row = { seq: 10, id: "b10", kind: "announcement", title: "To everyone", body: "Hi", link: null, createdAt: new Date().toISOString() };
-    request.run({ request: "POST (announces)" }, () => hub.publishAudience(null, row));
+    request.run({ request: "POST (announces)" }, () => hub.publishAudience(null, payload(10)));
     await until(() => expect(seen).toHaveLength(2));
     expect(source.gapChecks).toBe(1);
     expect(seen).toEqual([undefined, undefined]);

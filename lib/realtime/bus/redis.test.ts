@@ -5,10 +5,11 @@ import { randomUUID } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it, vi } from "vitest";
 import { AppError } from "@/lib/http/errors";
-import type { NotificationRow, UnreadEvent } from "@/lib/notifications/dto";
+import type { NotificationRow } from "@/lib/notifications/dto";
 import { describeWithServices, REDIS_TEST_URL } from "@/test/services";
 import { startTcpProxy, type TcpProxy } from "@/test/tcp-proxy";
-import { createHub, type Hub, type InboxSource, type Sink } from "../hub";
+import { RecordingSink } from "@/test/recording-sink";
+import { createHub, type Hub, type InboxSource } from "../hub";
 import { admitLive, BUS_DOWN_RETRY_AFTER_S } from "../transports/admission";
 import { longPoll, pollQuerySchema } from "../transports/poll";
 import { RedisBus, type RedisBusOptions } from "./redis";
@@ -34,20 +35,6 @@ class Store implements InboxSource {
       .map(({ userId: _u, ...row }) => row);
   latestSeq = async (userId: string) => this.of(userId).at(-1)?.seq ?? 0;
   maxSeq = async () => this.rows.length;
-}
-
-class RecordingSink implements Sink {
-  events: UnreadEvent[] = [];
-  closed = 0;
-  send(event: UnreadEvent): void {
-    this.events.push(event);
-  }
-  close(): void {
-    this.closed++;
-  }
-  ids(): string[] {
-    return this.events.flatMap((e) => (e.notification ? [e.notification.id] : []));
-  }
 }
 
 function until(check: () => void, timeout = 5000): Promise<void> {
@@ -247,11 +234,11 @@ await describeWithServices(["redis"], "RedisBus (real Redis)", () => {
     const resumed = new RecordingSink();
     h.connect("alice", first.seq, "sse", resumed);
     await until(() => expect(resumed.events.at(-1)).toEqual({ unreadCount: 2, cursor: String(missed.seq) }));
-    expect(resumed.ids()).toEqual([missed.id]);
+    expect(resumed.notificationIds()).toEqual([missed.id]);
 
     // And live from the other instance again.
     const after = store.insert("alice", "after");
     elsewhere.publish({ type: "inbox", userIds: ["alice"] });
-    await until(() => expect(resumed.ids()).toEqual([missed.id, after.id]));
+    await until(() => expect(resumed.notificationIds()).toEqual([missed.id, after.id]));
   });
 });
