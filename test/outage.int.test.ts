@@ -19,8 +19,9 @@ import { startTcpProxy, type TcpProxy } from "./tcp-proxy";
 const onPostgres = testDatabaseProvider() === "postgresql";
 const NAME = "when PostgreSQL or Redis goes away";
 
-// Skipped in the SQLite pass on purpose: several instances need a shared PostgreSQL database, and
-// npm test's second pass (TEST_DATABASE=postgres TEST_BUS=redis) runs it; CI requires that pass.
+// Skipped in the SQLite pass on purpose: it cuts the server's connection to PostgreSQL and to Redis,
+// which that pass does not use; npm test's second pass (TEST_DATABASE=postgres TEST_BUS=redis) runs
+// it, and CI requires that pass.
 if (!onPostgres) describe.skip(`${NAME} (in the PostgreSQL run)`, () => undefined);
 else await describeWithServices(["postgres", "redis"], NAME, () => {
   let server: TestServer;
