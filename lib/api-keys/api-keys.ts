@@ -1,5 +1,6 @@
 import "server-only";
-import { db } from "@/lib/db/client";
+import { Prisma } from "@/generated/prisma/client";
+import { db, sql } from "@/lib/db/client";
 import { asNullableDate, type RawDate } from "@/lib/db/raw";
 import { env } from "@/lib/env";
 import { AppError } from "@/lib/http/errors";
@@ -77,8 +78,8 @@ export async function authenticateApiKey(authorization: string | null, now = new
   if (!key) return null;
   // Every backend call starts here: one hand-written statement (docs/decisions/011-hot-path-sql.md).
   type Raw = { id: string; name: string; lastUsedAt: RawDate | null; revokedAt: RawDate | null };
-  const [found] = await db.$queryRaw<Raw[]>`
-    SELECT id, name, "lastUsedAt", "revokedAt" FROM "ApiKey" WHERE hash = ${hashApiKey(key)}`;
+  const [found] = await sql.query<Raw>(Prisma.sql`
+    SELECT id, name, "lastUsedAt", "revokedAt" FROM "ApiKey" WHERE hash = ${hashApiKey(key)}`);
   if (!found || found.revokedAt !== null) return null;
   const row = { id: found.id, name: found.name, lastUsedAt: asNullableDate(found.lastUsedAt) };
   const stale = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);

@@ -1,8 +1,14 @@
 import "server-only";
 import { env, databaseProvider } from "@/lib/env";
+import type pg from "pg";
 import { createAppClient } from "./create";
+import { createPgPool, createPgRunner, createSqliteRunner, type SqlRunner } from "./sql";
 
-const createClient = () => createAppClient(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE });
+/** On PostgreSQL, one pool for Prisma and for the hot path's statements (`sql`). */
+const pool = (): pg.Pool | undefined =>
+  databaseProvider === "postgresql" ? (g.__notifPool ??= createPgPool(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE })) : undefined;
+
+const createClient = () => createAppClient(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE }, pool());
 
 export type Db = ReturnType<typeof createClient>;
 
@@ -22,7 +28,7 @@ async function enableWal(client: ReturnType<typeof createClient>): Promise<void>
   }
 }
 
-type DbGlobal = { __notifDb?: Db };
+type DbGlobal = { __notifDb?: Db; __notifSql?: SqlRunner; __notifPool?: pg.Pool };
 const g = globalThis as typeof globalThis & DbGlobal;
 
 /** One client per process, shared by server.ts and every route bundle. */
@@ -38,3 +44,18 @@ function instance() {
 }
 
 export const db: Db = instance();
+
+/**
+ * The hot path's read statements on the driver itself, without Prisma's client and query compiler
+ * (decision 012): on SQLite a connection of its own to the same file (WAL: it reads what Prisma
+ * committed), on PostgreSQL the pool Prisma uses. Writes and transactions stay on `db`.
+ */
+export const sql: SqlRunner = (g.__notifSql ??= databaseProvider === "postgresql" ? createPgRunner(pool()!) : createSqliteRunner(env.DATABASE_URL));
+
+/** Ends the process's connections (tests; the server exits instead). */
+export async function closeDatabase(): Promise<void> {
+  await db.$disconnect();
+  await sql.close();
+  await g.__notifPool?.end();
+  g.__notifPool = undefined;
+}

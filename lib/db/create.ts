@@ -7,6 +7,7 @@
 // typed as the SQLite one and every module sees one `Db` type.
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
+import type pg from "pg";
 import { PrismaClient } from "@/generated/prisma/client";
 import { PrismaClient as PgPrismaClient } from "@/generated/prisma-pg/client";
 import { providerOf } from "./provider";
@@ -20,8 +21,8 @@ function sqliteAdapter(url: string) {
   return new PrismaBetterSQLite3({ url, timeout: 5000 });
 }
 
-function pgAdapter(url: string, opts: ClientOptions) {
-  return new PrismaPg({ connectionString: url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 });
+function pgAdapter(url: string, opts: ClientOptions, pool?: pg.Pool) {
+  return new PrismaPg(pool ?? { connectionString: url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 });
 }
 
 /** A plain client: every column (tests, seed, benchmarks). */
@@ -30,12 +31,15 @@ export function createPrismaClient(url: string, opts: ClientOptions = {}): Prism
   return new PrismaClient({ adapter: sqliteAdapter(url) });
 }
 
-/** The app's client: the password hash is omitted from every query unless one asks for it by name. */
-export function createAppClient(url: string, opts: ClientOptions = {}) {
+/**
+ * The app's client: the password hash is omitted from every query unless one asks for it by name.
+ * On PostgreSQL, `pool` (when given) is shared with the hot path's statements (lib/db/sql.ts).
+ */
+export function createAppClient(url: string, opts: ClientOptions = {}, pool?: pg.Pool) {
   const omit = { user: { passwordHash: true } } as const;
   const sqlite = () => new PrismaClient({ adapter: sqliteAdapter(url), omit });
   if (providerOf(url) === "postgresql") {
-    return new PgPrismaClient({ adapter: pgAdapter(url, opts), omit }) as unknown as ReturnType<typeof sqlite>;
+    return new PgPrismaClient({ adapter: pgAdapter(url, opts, pool), omit }) as unknown as ReturnType<typeof sqlite>;
   }
   return sqlite();
 }

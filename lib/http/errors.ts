@@ -83,6 +83,12 @@ const DATABASE_UNAVAILABLE = ["P1001", "P1002", "P1008", "P1017", "P2024"];
 /** What node-postgres throws, unwrapped by the driver adapter, when the server goes away or cannot be reached. */
 const CONNECTION_LOST = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
 const SOCKET_CODES = ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH"];
+/**
+ * What the drivers themselves throw from the hot path's statements (lib/db/sql.ts, decision 012):
+ * SQLite still locked after its busy timeout; PostgreSQL shutting down, starting, out of connections
+ * or the connection broken (SQLSTATE classes 57P and 08, and 53300).
+ */
+const DRIVER_DOWN_CODES = ["SQLITE_BUSY", "57P01", "57P02", "57P03", "53300", "08000", "08001", "08003", "08004", "08006"];
 
 /** What a driver adapter says (inside a raw query's P2010) when the database went away or cannot be reached. */
 const ADAPTER_DOWN = ["DatabaseNotReachable", "ConnectionClosed", "TooManyConnections", "SocketTimeout", "TlsConnectionError"];
@@ -96,7 +102,7 @@ function adapterErrorKind(err: unknown): string | undefined {
 }
 
 function databaseDown(err: unknown): string | undefined {
-  const code = DATABASE_UNAVAILABLE.find((c) => isPrismaError(err, c)) ?? SOCKET_CODES.find((c) => isPrismaError(err, c));
+  const code = [...DATABASE_UNAVAILABLE, ...SOCKET_CODES, ...DRIVER_DOWN_CODES].find((c) => isPrismaError(err, c));
   if (code) return code;
   const kind = adapterErrorKind(err);
   if (kind && ADAPTER_DOWN.includes(kind)) return `P2010 ${kind}`;

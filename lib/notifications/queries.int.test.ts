@@ -74,7 +74,7 @@ describe("hand-written hot-path queries", () => {
   });
 
   afterAll(async () => {
-    await db?.$disconnect();
+    await (await import("@/lib/db/client")).closeDatabase();
     await database?.drop();
   });
 

@@ -1,6 +1,6 @@
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
-import { db } from "@/lib/db/client";
+import { db, sql } from "@/lib/db/client";
 import { asDate, asNullableDate, type RawDate, type RawInt } from "@/lib/db/raw";
 import type { NotificationRow } from "./dto";
 import { broadcastsFor, unreadBroadcastsFor, type Viewer, viewerOf } from "./viewer";
@@ -68,7 +68,7 @@ export async function visibleRows(
 export async function countUnread(userId: string): Promise<number> {
   const v = await viewerOf(userId);
   if (!v) return db.notification.count({ where: { userId, readAt: null } });
-  const [row] = await db.$queryRaw<Array<{ n: RawInt }>>`
+  const [row] = await sql.query<{ n: RawInt }>(Prisma.sql`
     SELECT
       (SELECT COUNT(*) FROM "Notification" WHERE "userId" = ${userId} AND "readAt" IS NULL)
     + (SELECT COUNT(*) FROM "Notification" b
@@ -78,7 +78,7 @@ export async function countUnread(userId: string): Promise<number> {
           AND NOT EXISTS (
             SELECT 1 FROM "BroadcastReceipt" r
             WHERE r."userId" = ${userId} AND r."notificationId" = b."id"
-              AND (r."readAt" IS NOT NULL OR r."hiddenAt" IS NOT NULL))) AS n`;
+              AND (r."readAt" IS NOT NULL OR r."hiddenAt" IS NOT NULL))) AS n`);
   return Number(row?.n ?? 0);
 }
 
@@ -99,7 +99,7 @@ export async function rowsAfter(userId: string, seq: number, limit: number): Pro
   const own = Prisma.sql`
     SELECT n.seq, n.id, n.kind, n.title, n.body, n.link, n."createdAt", n."readAt" FROM "Notification" n
     WHERE n."userId" = ${userId} AND n.seq > ${seq} ORDER BY n.seq LIMIT ${limit}`;
-  const rows = await db.$queryRaw<RawRow[]>(
+  const rows = await sql.query<RawRow>(
     v
       ? Prisma.sql`
     SELECT * FROM (${own}) o
@@ -125,7 +125,7 @@ export async function rowsAfter(userId: string, seq: number, limit: number): Pro
 export async function latestSeq(userId: string): Promise<number> {
   const v = await viewerOf(userId);
   const own = Prisma.sql`SELECT MAX(seq) AS s FROM "Notification" WHERE "userId" = ${userId}`;
-  const [row] = await db.$queryRaw<Array<{ s: RawInt | null }>>(
+  const [row] = await sql.query<{ s: RawInt | null }>(
     v
       ? Prisma.sql`
     SELECT MAX(s) AS s FROM (

@@ -1,6 +1,6 @@
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
-import { db } from "@/lib/db/client";
+import { sql } from "@/lib/db/client";
 
 /**
  * The accounts among these emails and ids, as id and email: one statement (a producer's every
@@ -12,5 +12,5 @@ export async function findRecipients(emails: readonly string[], ids: readonly st
     ...(ids.length ? [Prisma.sql`id IN (${Prisma.join(ids)})`] : []),
   ];
   if (!where.length) return [];
-  return db.$queryRaw<Array<{ id: string; email: string }>>`SELECT id, email FROM "User" WHERE ${Prisma.join(where, " OR ")}`;
+  return sql.query<{ id: string; email: string }>(Prisma.sql`SELECT id, email FROM "User" WHERE ${Prisma.join(where, " OR ")}`);
 }

@@ -1,6 +1,6 @@
 import "server-only";
 import { Prisma } from "@/generated/prisma/client";
-import { db } from "@/lib/db/client";
+import { sql } from "@/lib/db/client";
 import { asDate, type RawDate } from "@/lib/db/raw";
 import { processSingleton } from "@/lib/server/singleton";
 
@@ -19,7 +19,7 @@ export async function viewerOf(userId: string): Promise<Viewer | null> {
   const hit = cache.get(userId);
   const now = Date.now();
   if (hit && now - hit.at < TTL_MS) return hit.viewer;
-  const [row] = await db.$queryRaw<RawViewer[]>`SELECT id, role, "createdAt" FROM "User" WHERE id = ${userId}`;
+  const [row] = await sql.query<RawViewer>(Prisma.sql`SELECT id, role, "createdAt" FROM "User" WHERE id = ${userId}`);
   const viewer = row ? asViewer(row) : null;
   if (cache.size >= MAX_ENTRIES) cache.clear();
   cache.set(userId, { viewer, at: now });
@@ -47,7 +47,7 @@ export async function viewersOf(userIds: readonly string[], opts: { roles: boole
   }
   for (let i = 0; i < missing.length; i += 500) {
     const chunk = missing.slice(i, i + 500);
-    const rows = await db.$queryRaw<RawViewer[]>`SELECT id, role, "createdAt" FROM "User" WHERE id IN (${Prisma.join(chunk)})`;
+    const rows = await sql.query<RawViewer>(Prisma.sql`SELECT id, role, "createdAt" FROM "User" WHERE id IN (${Prisma.join(chunk)})`);
     if (cache.size + chunk.length > MAX_ENTRIES) cache.clear();
     const found = new Map(rows.map((r) => [r.id, asViewer(r)]));
     for (const id of chunk) {

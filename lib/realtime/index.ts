@@ -1,5 +1,5 @@
 import "server-only";
-import { db } from "@/lib/db/client";
+import { sql } from "@/lib/db/client";
 import { asDate, type RawDate, type RawInt } from "@/lib/db/raw";
 import { env } from "@/lib/env";
 import { metrics } from "@/lib/metrics";
@@ -21,21 +21,21 @@ const dbSource: InboxSource = {
   rowsAfter,
   latestSeq,
   async maxSeq() {
-    const [row] = await db.$queryRaw<Array<{ s: RawInt | null }>>`SELECT MAX(seq) AS s FROM "Notification"`;
+    const [row] = await sql.query<{ s: RawInt | null }>(Prisma.sql`SELECT MAX(seq) AS s FROM "Notification"`);
     return Number(row?.s ?? 0);
   },
   // Hand-written statements: these run for every connected user on each broadcast (decision 011).
   broadcast: {
     async between(after, before) {
       const [broadcasts, still, own] = await Promise.all([
-        db.$queryRaw<Array<{ seq: RawInt; audienceRole: string | null; createdAt: RawDate }>>`
-          SELECT seq, "audienceRole", "createdAt" FROM "Notification" WHERE "userId" IS NULL AND seq > ${after} AND seq < ${before}`,
-        db.$queryRaw<Array<{ seq: RawInt }>>`SELECT seq FROM "Notification" WHERE seq = ${before}`,
+        sql.query<{ seq: RawInt; audienceRole: string | null; createdAt: RawDate }>(Prisma.sql`
+          SELECT seq, "audienceRole", "createdAt" FROM "Notification" WHERE "userId" IS NULL AND seq > ${after} AND seq < ${before}`),
+        sql.query<{ seq: RawInt }>(Prisma.sql`SELECT seq FROM "Notification" WHERE seq = ${before}`),
         // Connected users are usually close to the newest rows: then one scan of the range answers for all of them.
         before - after <= OWN_RANGE_SCAN_MAX
-          ? db.$queryRaw<Array<{ userId: string; s: RawInt }>>`
+          ? sql.query<{ userId: string; s: RawInt }>(Prisma.sql`
               SELECT "userId", MAX(seq) AS s FROM "Notification"
-              WHERE seq > ${after} AND seq < ${before} AND "userId" IS NOT NULL GROUP BY "userId"`
+              WHERE seq > ${after} AND seq < ${before} AND "userId" IS NOT NULL GROUP BY "userId"`)
           : Promise.resolve(null),
       ]);
       return {
@@ -48,9 +48,9 @@ const dbSource: InboxSource = {
       const [viewers, groups] = await Promise.all([
         viewersOf(userIds, { roles }),
         own
-          ? db.$queryRaw<Array<{ userId: string; s: RawInt }>>`
+          ? sql.query<{ userId: string; s: RawInt }>(Prisma.sql`
               SELECT "userId", MAX(seq) AS s FROM "Notification"
-              WHERE "userId" IN (${Prisma.join(userIds)}) AND seq > ${after} AND seq < ${before} GROUP BY "userId"`
+              WHERE "userId" IN (${Prisma.join(userIds)}) AND seq > ${after} AND seq < ${before} GROUP BY "userId"`)
           : Promise.resolve([]),
       ]);
       return { viewers, latestOwn: new Map(groups.map((g) => [g.userId, Number(g.s)])) };

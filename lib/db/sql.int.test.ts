@@ -1,0 +1,79 @@
+// The hot path's statements on the driver itself (lib/db/sql.ts) read and bind values as Prisma does,
+// on a real database of its own: SQLite in the first pass, PostgreSQL in the second. Above all, a
+// Date bound as a parameter compares with what Prisma stored to the millisecond, and a stored time
+// reads back as the same instant, whatever the process's time zone.
+import crypto from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { Prisma } from "@/generated/prisma/client";
+import { privateDatabase } from "@/test/server-harness";
+import { asDate, type RawDate, type RawInt } from "./raw";
+
+type Client = typeof import("./client");
+let client: Client;
+let database: Awaited<ReturnType<typeof privateDatabase>>;
+const tag = crypto.randomBytes(4).toString("hex");
+const createdAt = new Date(Date.UTC(2031, 5, 15, 23, 59, 58, 123));
+let userId: string;
+
+beforeAll(async () => {
+  database = await privateDatabase();
+  process.env.DATABASE_URL = database.url;
+  client = await import("./client");
+  const u = await client.db.user.create({
+    data: { email: `sql-${tag}@example.test`, name: "SQL", passwordHash: "x", role: "user", createdAt },
+    select: { id: true },
+  });
+  userId = u.id;
+  for (let i = 0; i < 3; i++) {
+    await client.db.notification.create({ data: { userId, kind: "message", title: `n${i}`, body: "b", createdAt: new Date(createdAt.getTime() + i) } });
+  }
+});
+
+afterAll(async () => {
+  await client?.closeDatabase();
+  await database?.drop();
+});
+
+describe.each(["UTC", "Asia/Shanghai", "America/Los_Angeles"])("the driver runner, with TZ=%s", (tz) => {
+  const before = process.env.TZ;
+  beforeAll(() => void (process.env.TZ = tz));
+  afterAll(() => void (process.env.TZ = before));
+
+  it("reads a stored time as the instant Prisma wrote", async () => {
+    const [row] = await client.sql.query<{ createdAt: RawDate }>(Prisma.sql`SELECT "createdAt" FROM "User" WHERE id = ${userId}`);
+    expect(asDate(row!.createdAt).toISOString()).toBe(createdAt.toISOString());
+  });
+
+  it("binds a Date so that it compares with stored times to the millisecond", async () => {
+    const count = async (op: ">=" | ">", at: Date) => {
+      const cmp = op === ">=" ? Prisma.sql`>=` : Prisma.sql`>`;
+      const [row] = await client.sql.query<{ n: RawInt }>(
+        Prisma.sql`SELECT COUNT(*) AS n FROM "Notification" WHERE "userId" = ${userId} AND "createdAt" ${cmp} ${at}`,
+      );
+      return row!.n;
+    };
+    const t = createdAt.getTime();
+    expect(await count(">=", new Date(t))).toBe(3);
+    expect(await count(">", new Date(t))).toBe(2);
+    expect(await count(">=", new Date(t + 2))).toBe(1);
+    expect(await count(">", new Date(t + 2))).toBe(0);
+    expect(await count(">=", new Date(t - 1))).toBe(3);
+  });
+
+  it("answers counts and sequence numbers as numbers, and an IN list of any length", async () => {
+    const rows = await client.sql.query<{ seq: RawInt; title: string }>(
+      Prisma.sql`SELECT seq, title FROM "Notification" WHERE "userId" IN (${Prisma.join([userId, "nobody", "no-one"])}) ORDER BY seq`,
+    );
+    expect(rows.map((r) => r.title)).toEqual(["n0", "n1", "n2"]);
+    expect(rows.every((r) => typeof r.seq === "number")).toBe(true);
+    const [{ n } = { n: -1 }] = await client.sql.query<{ n: RawInt }>(Prisma.sql`SELECT COUNT(*) AS n FROM "Notification" WHERE "userId" = ${userId}`);
+    expect(n).toBe(3);
+  });
+
+  it("sees what Prisma committed a moment before", async () => {
+    const row = await client.db.notification.create({ data: { userId, kind: "message", title: `fresh-${tz}`, body: "b" }, select: { seq: true } });
+    const [found] = await client.sql.query<{ title: string }>(Prisma.sql`SELECT title FROM "Notification" WHERE seq = ${row.seq}`);
+    expect(found?.title).toBe(`fresh-${tz}`);
+    await client.db.notification.delete({ where: { seq: row.seq } });
+  });
+});
