@@ -3,6 +3,7 @@
 // Date bound as a parameter compares with what Prisma stored to the millisecond, and a stored time
 // reads back as the same instant, whatever the process's time zone.
 import crypto from "node:crypto";
+import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Prisma } from "@/generated/prisma/client";
 import { privateDatabase } from "@/test/server-harness";
@@ -75,5 +76,53 @@ describe.each(["UTC", "Asia/Shanghai", "America/Los_Angeles"])("the driver runne
     const [found] = await client.sql.query<{ title: string }>(Prisma.sql`SELECT title FROM "Notification" WHERE seq = ${row.seq}`);
     expect(found?.title).toBe(`fresh-${tz}`);
     await client.db.notification.delete({ where: { seq: row.seq } });
+  });
+});
+
+describe("the driver runner's writes", () => {
+  type Row = { seq: RawInt; title: string };
+  const insert = (title: string) =>
+    client.sql.write<Row>(
+      Prisma.sql`INSERT INTO "Notification" (id, "userId", kind, title, body, "createdAt") VALUES (${crypto.randomUUID()}, ${userId}, ${"message"}, ${title}, ${"b"}, ${new Date()}) RETURNING seq, title`,
+      { lock: 0x6e6f7469 },
+    );
+
+  it("returns the inserted rows, which Prisma then reads", async () => {
+    const [row] = await insert(`w-${tag}`);
+    expect(row?.title).toBe(`w-${tag}`);
+    expect(typeof row?.seq).toBe("number");
+    const found = await client.db.notification.findUnique({ where: { seq: Number(row!.seq) }, select: { title: true, createdAt: true } });
+    expect(found?.title).toBe(`w-${tag}`);
+    expect(Math.abs(found!.createdAt.getTime() - Date.now())).toBeLessThan(60_000);
+  });
+
+  it("waits for a Prisma transaction that holds the write (and seq) lock, without stalling the event loop, and commits after it", async () => {
+    const { lockSeqOrder } = await import("@/lib/notifications/seq-order");
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 10);
+    let committed = false;
+    const held = client.db.$transaction(
+      async (tx) => {
+        await lockSeqOrder(tx);
+        // SQLite: the insert takes the file's write lock, held until the commit below.
+        const row = await tx.notification.create({ data: { userId, kind: "message", title: "held", body: "b" }, select: { seq: true } });
+        await new Promise((r) => setTimeout(r, 300));
+        committed = true;
+        return row.seq;
+      },
+      { timeout: 10_000 },
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    const started = performance.now();
+    const [mine] = await insert("after the held one");
+    const waited = performance.now() - started;
+    clearInterval(ticker);
+    const heldSeq = await held;
+    expect(committed).toBe(true);
+    // It waited for the lock (it could not have committed first) …
+    expect(waited).toBeGreaterThan(150);
+    expect(Number(mine!.seq)).toBeGreaterThan(heldSeq);
+    // … while timers kept running: the process was not blocked meanwhile.
+    expect(ticks).toBeGreaterThan(10);
   });
 });

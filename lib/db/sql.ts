@@ -7,14 +7,21 @@
 // Statements are the same `Prisma.sql` fragments as before (one source of SQL text and placeholders
 // for both databases); values are bound the way Prisma's adapters bind them, so a Date compares with
 // what Prisma stored (SQLite: ISO 8601 text with +00:00; PostgreSQL: a UTC `timestamp(3)`).
+import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import pg from "pg";
 import type { Prisma } from "@/generated/prisma/client";
 import { providerOf } from "./provider";
 
-/** Read-only statements outside any transaction; writes stay on Prisma. */
+/** Read statements outside any transaction, and single-statement writes; every other write stays on Prisma. */
 export interface SqlRunner {
   query<T>(statement: Prisma.Sql): Promise<T[]>;
+  /**
+   * One write statement (an INSERT … RETURNING) in a transaction of its own, committed while holding
+   * the transaction-scoped advisory lock `lock` on PostgreSQL (SQLite has one writer at a time anyway).
+   * Returns the statement's rows.
+   */
+  write<T>(statement: Prisma.Sql, opts: { lock: number }): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -32,21 +39,58 @@ export function sqlitePath(url: string): string {
   return url.replace(/^file:/, "");
 }
 
-export function createSqliteRunner(url: string): SqlRunner {
-  const db = new Database(sqlitePath(url), { timeout: 5000 });
+/** How long a write waits, in all, for another connection's write transaction (as Prisma's adapter is set to). */
+const WRITE_WAIT_MS = 5000;
+
+function preparer(db: Database.Database) {
   const prepared = new Map<string, Database.Statement>();
+  return (text: string): Database.Statement => {
+    let stmt = prepared.get(text);
+    if (!stmt) {
+      if (prepared.size >= MAX_PREPARED) prepared.clear();
+      stmt = db.prepare(text);
+      prepared.set(text, stmt);
+    }
+    return stmt;
+  };
+}
+
+const isBusy = (e: unknown) => typeof e === "object" && e !== null && "code" in e && (e as { code: unknown }).code === "SQLITE_BUSY";
+
+/**
+ * Two connections of our own beside Prisma's. Reads: WAL readers never wait for a writer. Writes: a
+ * connection that never blocks (busy timeout 0) and retries on the event loop while another
+ * connection holds the write lock. Blocking instead would stall the whole process, and a Prisma
+ * interactive transaction holding the lock across awaits could then never finish (it needs the event
+ * loop): a deadlock for the length of the timeout.
+ */
+export function createSqliteRunner(url: string): SqlRunner {
+  const reader = new Database(sqlitePath(url), { timeout: 5000 });
+  const writer = new Database(sqlitePath(url), { timeout: 0 });
+  // As the app's Prisma connection (lib/db/client.ts): in WAL mode a commit need not wait for the disk.
+  writer.pragma("synchronous = NORMAL");
+  const read = preparer(reader);
+  const prepareWrite = preparer(writer);
   return {
     async query<T>(statement: Prisma.Sql): Promise<T[]> {
-      let stmt = prepared.get(statement.sql);
-      if (!stmt) {
-        if (prepared.size >= MAX_PREPARED) prepared.clear();
-        stmt = db.prepare(statement.sql);
-        prepared.set(statement.sql, stmt);
+      return read(statement.sql).all(...statement.values.map(sqliteValue)) as T[];
+    },
+    async write<T>(statement: Prisma.Sql): Promise<T[]> {
+      const stmt = prepareWrite(statement.sql);
+      const values = statement.values.map(sqliteValue);
+      const started = performance.now();
+      for (let wait = 1; ; wait = Math.min(wait * 2, 50)) {
+        try {
+          return stmt.all(...values) as T[];
+        } catch (e) {
+          if (!isBusy(e) || performance.now() - started > WRITE_WAIT_MS) throw e;
+        }
+        await new Promise((r) => setTimeout(r, wait));
       }
-      return stmt.all(...statement.values.map(sqliteValue)) as T[];
     },
     async close() {
-      db.close();
+      reader.close();
+      writer.close();
     },
   };
 }
@@ -78,6 +122,24 @@ export function createPgRunner(pool: pg.Pool): SqlRunner {
       const result = await pool.query({ text: statement.text, values, types: pgTypes });
       return result.rows as T[];
     },
+    async write<T>(statement: Prisma.Sql, { lock }: { lock: number }): Promise<T[]> {
+      const values = statement.values.map((v) => (v instanceof Date ? pgTimestamp(v) : v));
+      const client = await pool.connect();
+      let broken: Error | undefined;
+      try {
+        await client.query("BEGIN");
+        await client.query("SELECT pg_advisory_xact_lock($1)", [lock]);
+        const result = await client.query({ text: statement.text, values, types: pgTypes });
+        await client.query("COMMIT");
+        return result.rows as T[];
+      } catch (e) {
+        // A connection that cannot even roll back is not handed to the next caller.
+        await client.query("ROLLBACK").catch((r: unknown) => void (broken = r instanceof Error ? r : new Error(String(r))));
+        throw e;
+      } finally {
+        client.release(broken);
+      }
+    },
     async close() {
       // The pool is Prisma's too: whoever made it ends it.
     },
@@ -99,5 +161,5 @@ export function createSqlRunner(url: string, opts: PoolOptions = {}): SqlRunner 
   if (providerOf(url) !== "postgresql") return createSqliteRunner(url);
   const pool = createPgPool(url, opts);
   const runner = createPgRunner(pool);
-  return { query: runner.query, close: () => pool.end() };
+  return { query: runner.query, write: runner.write, close: () => pool.end() };
 }

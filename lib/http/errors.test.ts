@@ -53,6 +53,11 @@ describe("toAppError", () => {
     // A foreign key that went away meanwhile (a withdrawn announcement) is not found, not a 500.
     expect(toAppError({ code: "P2003" }).code).toBe("not_found");
     expect(toAppError({ code: "P2002", meta: { target: ["email"] } }).code).toBe("conflict");
+    // The drivers' own writes (lib/db/sql.ts) say the same in their codes.
+    expect(toAppError(Object.assign(new Error("FOREIGN KEY constraint failed"), { code: "SQLITE_CONSTRAINT_FOREIGNKEY" })).code).toBe("not_found");
+    expect(toAppError(Object.assign(new Error("insert violates foreign key constraint"), { code: "23503" })).code).toBe("not_found");
+    expect(toAppError(Object.assign(new Error("UNIQUE constraint failed"), { code: "SQLITE_CONSTRAINT_UNIQUE" })).code).toBe("conflict");
+    expect(toAppError(Object.assign(new Error("duplicate key value"), { code: "23505" })).code).toBe("conflict");
   });
 
   it("maps an unreachable or lost database to 503 with Retry-After, not a 500", () => {

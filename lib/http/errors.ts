@@ -120,9 +120,10 @@ export function toAppError(err: unknown): AppError {
   }
   if (err instanceof ZodError) return new AppError("validation_failed", undefined, { fields: fieldsFromZod(err) });
   if (isPrismaError(err, "P2025")) return new AppError("not_found");
-  if (isPrismaError(err, "P2002")) return new AppError("conflict");
-  // A row it refers to went away meanwhile (e.g. an announcement withdrawn while being marked read).
-  if (isPrismaError(err, "P2003")) return new AppError("not_found");
+  // The same from Prisma, then from the drivers' own writes (lib/db/sql.ts): SQLite's, PostgreSQL's SQLSTATE.
+  if (["P2002", "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY", "23505"].some((c) => isPrismaError(err, c))) return new AppError("conflict");
+  // A row it refers to went away meanwhile (e.g. an announcement withdrawn while being marked read, a recipient deleted).
+  if (["P2003", "SQLITE_CONSTRAINT_FOREIGNKEY", "23503"].some((c) => isPrismaError(err, c))) return new AppError("not_found");
   console.error("[error]", err);
   return new AppError("internal");
 }

@@ -1,8 +1,11 @@
 import "server-only";
+import { randomUUID } from "node:crypto";
+import { Prisma } from "@/generated/prisma/client";
+import { sql } from "@/lib/db/client";
+import { asDate, asNullableDate, type RawDate, type RawInt } from "@/lib/db/raw";
 import { hub } from "@/lib/realtime";
 import { toDto, type NotificationDto, type NotificationKind } from "./dto";
-import { notificationSelect } from "./queries";
-import { insertInSeqOrder } from "./seq-order";
+import { SEQ_LOCK } from "./seq-order";
 
 export type NotifyInput = {
   userIds: readonly string[];
@@ -13,26 +16,31 @@ export type NotifyInput = {
   announcementId?: string;
 };
 
+type Inserted = { seq: RawInt; id: string; kind: string; title: string; body: string; link: string | null; createdAt: RawDate; readAt: RawDate | null };
+
 /**
- * The one entry point every producer uses (admin messages, backends, the seed): writes one row
- * per recipient in a single statement, then tells the hub. Returns rows in recipient order.
+ * The one entry point every producer of personal notifications uses (admin messages, backends):
+ * writes one row per recipient in a single INSERT … RETURNING on the driver (decision 012), in seq
+ * order (decision 010), then tells the hub. Returns rows in seq order, which is recipient order.
+ * Ids are random UUIDs: like Prisma's cuid() default, opaque, unique and URL-safe.
  */
 export async function notify(input: NotifyInput): Promise<NotificationDto[]> {
   if (input.userIds.length === 0) return [];
-  const rows = await insertInSeqOrder((w) =>
-    w.notification.createManyAndReturn({
-      data: input.userIds.map((userId) => ({
-        userId,
-        kind: input.kind,
-        title: input.title,
-        body: input.body,
-        link: input.link ?? null,
-        announcementId: input.announcementId ?? null,
-      })),
-      select: { ...notificationSelect, userId: true },
-    }),
+  const at = new Date();
+  const values = input.userIds.map(
+    (userId) =>
+      Prisma.sql`(${randomUUID()}, ${userId}, ${input.kind}, ${input.title}, ${input.body}, ${input.link ?? null}, ${at}, ${input.announcementId ?? null})`,
+  );
+  const rows = await sql.write<Inserted>(
+    Prisma.sql`
+      INSERT INTO "Notification" (id, "userId", kind, title, body, link, "createdAt", "announcementId")
+      VALUES ${Prisma.join(values)}
+      RETURNING seq, id, kind, title, body, link, "createdAt", "readAt"`,
+    { lock: SEQ_LOCK },
   );
   hub.publish(input.userIds);
-  rows.sort((a, b) => a.seq - b.seq);
-  return rows.map(toDto);
+  return rows
+    .map((r) => ({ ...r, seq: Number(r.seq), createdAt: asDate(r.createdAt), readAt: asNullableDate(r.readAt) }))
+    .sort((a, b) => a.seq - b.seq)
+    .map(toDto);
 }

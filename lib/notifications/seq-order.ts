@@ -3,10 +3,12 @@ import { db } from "@/lib/db/client";
 import { databaseProvider } from "@/lib/env";
 
 type Tx = Parameters<Parameters<typeof db.$transaction>[0]>[0];
-type Writer = Pick<typeof db, "notification" | "$executeRaw">;
 
-/** Any constant: the advisory lock that orders notification inserts ("noti"). */
-const SEQ_LOCK = 0x6e6f7469;
+/**
+ * Any constant: the advisory lock that orders notification inserts ("noti"). Taken by Prisma's
+ * transactions (lockSeqOrder) and by the driver's single-statement writes (lib/db/sql.ts `write`).
+ */
+export const SEQ_LOCK = 0x6e6f7469;
 
 /**
  * The live cursor promises that once a client has seen seq n, no row it can see ever appears below n.
@@ -18,13 +20,4 @@ const SEQ_LOCK = 0x6e6f7469;
  */
 export async function lockSeqOrder(tx: Pick<Tx, "$executeRaw">): Promise<void> {
   if (databaseProvider === "postgresql") await tx.$executeRaw`SELECT pg_advisory_xact_lock(${SEQ_LOCK})`;
-}
-
-/** Runs `write` so that its notification inserts commit in seq order (one transaction on PostgreSQL). */
-export function insertInSeqOrder<T>(write: (w: Writer) => Promise<T>): Promise<T> {
-  if (databaseProvider !== "postgresql") return write(db);
-  return db.$transaction(async (tx) => {
-    await lockSeqOrder(tx);
-    return write(tx);
-  });
 }
