@@ -2,21 +2,24 @@
 // held open against the production build (server.ts over .next, via test/server-harness), and the same
 // workload in the same run against a bare Node server speaking the same transport (the limit,
 // bench/bare-server.mjs) and against a Socket.IO server (the peer, bench/socketio-server.mjs), so our
-// figures read as ratios to both. Per run: announcement fan-out (one POST to everyone → the last
-// client has it), personal-message latency, server RSS and heap per connection, server CPU. Short
-// polling ("poll") is a separate scenario: clients GET the unread count every P seconds with an ETag.
+// figures read as ratios to both; on request (--peers …,socketio-store), also against a Socket.IO
+// server that stores every message with Prisma before it emits it, as ours does (the like-for-like
+// peer, bench/socketio-store-server.ts). Per run: announcement fan-out (one POST to everyone → the
+// last client has it), personal-message latency, server RSS and heap per connection, server CPU.
+// Short polling ("poll") is a separate scenario: clients GET the unread count every P seconds with an ETag.
 //
 //   npm run bench -- [--clients 1000,5000,10000 | --quick] [--transports sse,ws,longpoll,poll]
-//                    [--peers bare,socketio | none] [--fanouts 5] [--messages 200] [--concurrency 4]
+//                    [--peers bare,socketio[,socketio-store] | none] [--fanouts 5] [--messages 200] [--concurrency 4]
 //                    [--instances 2 --redis redis://127.0.0.1:6379] [--database postgres://127.0.0.1:5432/test]
 //                    [--poll-clients 200] [--poll-interval 10] [--poll-messages 40]
 //                    [--heap-snapshot] [--cpu-profile] [--send api | admin]
 //
 // One server at a time, each fresh (its memory is its own); the clients are in this process
 // (bench/lib/clients.ts) and identical for every server. Prints a markdown summary (every figure, its
-// ratio to the bare server and to Socket.IO, targets marked) and the detailed tables, and writes them
-// to bench/results/<timestamp>.md. Memory: VmRSS from /proc, and the JS heap after a forced GC read
-// through each server's inspector. CPU: utime + stime from /proc/<pid>/stat around each phase.
+// ratio to the bare server and to each Socket.IO peer, targets marked) and the detailed tables, and
+// writes them to bench/results/<timestamp>.md. Memory: VmRSS from /proc, and the JS heap after a
+// forced GC read through each server's inspector. CPU: utime + stime from /proc/<pid>/stat around
+// each phase.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import http from "node:http";
@@ -27,7 +30,7 @@ import { parseArgs } from "node:util";
 import { EVENT_TIMEOUT_MS, eventCounts, keepAliveAgent, listen, longPollStats, type ClientKind, type Conn } from "./lib/clients";
 import { heapAfterGc, heapHistogram, histogramDiff, silenceInspectorNoise, startProfile, type Heap } from "./lib/inspector";
 import { cpuMs, cpuShare, ensureOpenFiles, ownCpuMs, sampleRss, untilQuiet } from "./lib/proc";
-import { startBare, startNext, startSocketIo, type Server, type ServerKind } from "./lib/servers";
+import { startBare, startNext, startSocketIo, startSocketIoStore, type Server, type ServerKind } from "./lib/servers";
 import { fmt, median, pool, positiveInt, positiveInts, positiveNumber, sleep, stats, subsetOf, type Stats } from "./lib/util";
 
 const WARMUP_CONNECTIONS = 4;
@@ -46,7 +49,9 @@ const TRANSPORTS = ["sse", "ws", "longpoll"] as const;
 type Transport = (typeof TRANSPORTS)[number];
 type Scenario = Transport | "poll";
 const SCENARIOS: readonly Scenario[] = [...TRANSPORTS, "poll"];
-const PEERS = ["bare", "socketio"] as const;
+const PEERS = ["bare", "socketio", "socketio-store"] as const;
+/** The like-for-like peer only on request: one more server (and database) per client count. */
+const DEFAULT_PEERS = "bare,socketio";
 const DEFAULT_SIZES = "1000,5000,10000";
 
 const { values: args } = parseArgs({
@@ -54,7 +59,7 @@ const { values: args } = parseArgs({
     transports: { type: "string", default: SCENARIOS.join(",") },
     clients: { type: "string" },
     quick: { type: "boolean", default: false },
-    peers: { type: "string", default: PEERS.join(",") },
+    peers: { type: "string", default: DEFAULT_PEERS },
     fanouts: { type: "string", default: "5" },
     messages: { type: "string", default: "200" },
     concurrency: { type: "string", default: "4" },
@@ -112,6 +117,22 @@ if (POSTGRES_URL && !/^postgres(ql)?:\/\//.test(POSTGRES_URL)) {
 silenceInspectorNoise();
 
 const startOurs = (users: number) => () => startNext({ users, instances: INSTANCES, redisUrl: REDIS_URL, postgresUrl: POSTGRES_URL, send: SEND });
+/** On the same kind of database as ours (a SQLite file, or PostgreSQL with --database). */
+const startStorePeer = (users: number) => () => startSocketIoStore(users, POSTGRES_URL);
+
+/** A server's name in the report (as its Server's name, known before it starts). */
+function serverName(kind: ServerKind): string {
+  switch (kind) {
+    case "next":
+      return INSTANCES > 1 ? `next ×${INSTANCES}` : "next";
+    case "bare":
+      return "bare";
+    case "socketio":
+      return "socket.io";
+    case "socketio-store":
+      return "socket.io+store";
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // The workload, for one server and one transport
@@ -421,7 +442,7 @@ async function attempt(start: () => Promise<Server>, kind: ServerKind, client: C
     // fetch's own message is "fetch failed"; what failed is in its cause.
     const why = (x: unknown): string => (x instanceof Error ? x.message.split("\n")[0]! + (x.cause ? `: ${why(x.cause)}` : "") : String(x));
     const error = `${why(e)} (during ${phase})`;
-    const name = `${kind === "next" ? (INSTANCES > 1 ? `next ×${INSTANCES}` : "next") : kind === "socketio" ? "socket.io" : "bare"} ${client}`;
+    const name = `${serverName(kind)} ${client}`;
     console.error(`[bench] ${name} at ${n} clients failed after ${fmt((performance.now() - t0) / 1000, 0)} s: ${error}`);
     await sleep(2000); // let the sockets of the failed run close before the next server starts
     return { name, server: kind, client, n, error };
@@ -664,13 +685,14 @@ function streamingRows(n: number, passes: number): Row[] {
   return rows;
 }
 
-/** Every figure at one client count: ours per transport, bare per transport, Socket.IO, and the ratios. */
+/** Every figure at one client count: ours per transport, bare per transport, each Socket.IO peer, and the ratios. */
 function detailTable(n: number, outcomes: Outcome[]): string[] {
   const at = outcomes.filter((o) => o.n === n);
   const ok = at.filter((o): o is Result => !failed(o));
   const ours = ok.filter((r) => r.server === "next");
   const bare = ok.filter((r) => r.server === "bare");
   const peer = ok.find((r) => r.server === "socketio");
+  const store = ok.find((r) => r.server === "socketio-store");
   if (!ok.length) return [];
   type Col = { head: string; value: (row: Row) => string };
   const cols: Col[] = [];
@@ -679,11 +701,13 @@ function detailTable(n: number, outcomes: Outcome[]): string[] {
   for (const r of ours) cols.push({ head: r.client, value: figure(r) });
   for (const r of bare) cols.push({ head: `bare ${SHORT[r.client]}`, value: figure(r) });
   if (peer) cols.push({ head: "socket.io", value: figure(peer) });
+  if (store) cols.push({ head: "socket.io+store", value: figure(store) });
   for (const r of ours) {
     const b = bare.find((x) => x.client === r.client);
     if (b) cols.push({ head: `${SHORT[r.client]}÷bare`, value: over(r, b) });
   }
   if (peer) for (const r of ours) cols.push({ head: `${SHORT[r.client]}÷sio`, value: over(r, peer) });
+  if (store) for (const r of ours) cols.push({ head: `${SHORT[r.client]}÷sio+store`, value: over(r, store) });
   const sse = ours.find((r) => r.client === "sse");
   if (sse) for (const r of ours) if (r !== sse) cols.push({ head: `${SHORT[r.client]}÷sse`, value: over(r, sse) });
   const rows = streamingRows(n, Math.min(...ok.map((r) => r.passes.length)));
@@ -714,7 +738,7 @@ const FIGURES: Figure[] = [
 ];
 const FANOUT_FIGURE = 0;
 
-/** The one table: per client count and transport, ours, bare and the two ratios, with every missed target marked ✗. */
+/** The one table: per client count and transport, ours, bare and the ratios to bare and each peer, with every missed target marked ✗. */
 function summaryTable(outcomes: Outcome[]): string[] {
   const rows: string[][] = [];
   const figures = (r: Result, ours: boolean) =>
@@ -734,16 +758,19 @@ function summaryTable(outcomes: Outcome[]): string[] {
   for (const n of SIZES) {
     const at = outcomes.filter((o) => o.n === n);
     const peer = at.find((o) => o.server === "socketio");
-    if (peer) rows.push([String(n), PEER_NAME, "socket.io", ...(failed(peer) ? fail(peer) : figures(peer, false))]);
+    const store = at.find((o) => o.server === "socketio-store");
+    if (peer) rows.push([String(n), PEER_NAME, serverName("socketio"), ...(failed(peer) ? fail(peer) : figures(peer, false))]);
+    if (store) rows.push([String(n), PEER_NAME, serverName("socketio-store"), ...(failed(store) ? fail(store) : figures(store, false))]);
     for (const t of TRANSPORTS) {
       const ours = at.find((o) => o.server === "next" && o.client === t);
       const bare = at.find((o) => o.server === "bare" && o.client === t);
       if (!ours) continue;
-      const name = INSTANCES > 1 ? `next ×${INSTANCES}` : "next";
+      const name = serverName("next");
       rows.push([String(n), t, name, ...(failed(ours) ? fail(ours) : figures(ours, true))]);
       if (bare) rows.push([String(n), t, `bare ${t}`, ...(failed(bare) ? fail(bare) : figures(bare, false))]);
       if (!failed(ours) && bare && !failed(bare)) rows.push([String(n), t, `${name} ÷ bare`, ...ratioRow(ours, bare, (k) => (k === FANOUT_FIGURE ? TARGET_FANOUT_RATIO : Infinity))]);
       if (!failed(ours) && peer && !failed(peer)) rows.push([String(n), t, `${name} ÷ socket.io`, ...ratioRow(ours, peer, () => 1)]);
+      if (!failed(ours) && store && !failed(store)) rows.push([String(n), t, `${name} ÷ socket.io+store`, ...ratioRow(ours, store, () => 1)]);
     }
   }
   return [
@@ -757,6 +784,16 @@ function summaryTable(outcomes: Outcome[]): string[] {
       `time while opening all N, per fan-out (POST → last client; the mean), per personal message (sequential pass).${INSTANCES > 1 ? ` Ours is ${INSTANCES} ` +
       `instances (clients alternate between them; every POST goes to the first); RSS, heap and CPU are their sums.` : ""}`,
     "",
+    ...(outcomes.some((o) => o.server === "socketio-store")
+      ? [
+          `socket.io+store (bench/socketio-store-server.ts) is the same Socket.IO server on a database prepared as ours is ` +
+            `(${POSTGRES_URL ? "PostgreSQL" : "SQLite, WAL"}, the same users), through Prisma: a handshake reads the user's unread ` +
+            `count and newest seq; \`POST /send\` inserts one row per recipient (\`createManyAndReturn\`) and counts that user's ` +
+            `unread before \`io.to(user).emit\`; \`POST /broadcast\` inserts one broadcast row before \`io.emit\` (no count: ` +
+            `clients add one). No auth, which favours it. The "÷ socket.io+store" rows mark a figure above its ✗ as well.`,
+          "",
+        ]
+      : []),
     `Bare servers speak the same transport as ours (our long-poll against the bare long-poll server). Socket.IO runs its ` +
       `WebSocket transport only (no HTTP long-polling, no upgrade) with socket.io-client, so the "÷ socket.io" rows set ` +
       `every transport of ours against Socket.IO over WebSocket. ✗ marks a missed target: fan-out > ${TARGET_FANOUT_RATIO}× ` +
@@ -892,9 +929,10 @@ async function main(): Promise<number> {
       `; node ${process.version}, ${os.cpus().length} CPUs, open-file limit ${fdLimit}, load average ${os.loadavg()[0]!.toFixed(2)}`,
   );
   const outcomes: Outcome[] = [];
-  // One server at a time, each fresh: per client count Socket.IO, then each transport on ours and on bare.
+  // One server at a time, each fresh: per client count the Socket.IO peers, then each transport on ours and on bare.
   for (const n of streaming.length ? SIZES : []) {
     if (SELECTED_PEERS.includes("socketio")) outcomes.push(await attempt(startSocketIo, "socketio", "socketio", n));
+    if (SELECTED_PEERS.includes("socketio-store")) outcomes.push(await attempt(startStorePeer(n + WARMUP_CONNECTIONS), "socketio-store", "socketio", n));
     for (const t of streaming) {
       outcomes.push(await attempt(startOurs(n + WARMUP_CONNECTIONS), "next", t, n));
       if (SELECTED_PEERS.includes("bare")) outcomes.push(await attempt(startBare, "bare", t, n));

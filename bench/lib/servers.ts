@@ -1,8 +1,9 @@
 // The servers a benchmark measures, behind one shape: ours (server.ts over the production build, via
 // test/server-harness; one instance or several sharing one database and a Redis bus), the bare
-// baseline (bench/bare-server.mjs: the same transports with nothing behind them) and the peer
-// (bench/socketio-server.mjs: Socket.IO). Each runs in its own process with --inspect on a free
-// loopback port, so the bench can force a GC and read its heap.
+// baseline (bench/bare-server.mjs: the same transports with nothing behind them) and two peers on
+// Socket.IO: bench/socketio-server.mjs, from memory, and bench/socketio-store-server.ts, which stores
+// every message with Prisma in a database prepared as ours is. Each runs in its own process with
+// --inspect on a free loopback port, so the bench can force a GC and read its heap.
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
@@ -12,14 +13,14 @@ import { benchUsers, prepareDatabase, sessionCookies } from "./accounts";
 import { openLongPoll, openSocketIo, openSse, openWs, pollQuery, type ClientKind, type Conn } from "./clients";
 import { freePort } from "./proc";
 
-export type ServerKind = "next" | "bare" | "socketio";
+export type ServerKind = "next" | "bare" | "socketio" | "socketio-store";
 
 /** A send or an announcement not answered in this long fails (a saturated server), rather than waiting out fetch's 300 s. */
 const POST_TIMEOUT_MS = 60_000;
 
 export type Server = {
   kind: ServerKind;
-  /** "next", "next ×2", "bare", "socket.io". */
+  /** "next", "next ×2", "bare", "socket.io", "socket.io+store". */
   name: string;
   pids: number[];
   inspectPorts: number[];
@@ -177,10 +178,19 @@ async function healthy(baseUrl: string): Promise<void> {
   throw new Error(`${baseUrl}/api/health did not answer 200 within 30 s (last: ${last})`);
 }
 
-/** Spawns `node --inspect=… <script>` and resolves once it prints "ready on http://…". */
-async function startScript(script: string): Promise<{ pid: number; inspectPort: number; baseUrl: string; stop(): Promise<void> }> {
+/**
+ * Spawns `node --inspect=… <script>` (a .ts script: `node --inspect=… --import tsx <script>`, from the
+ * repository's root so tsx finds tsconfig.json) with `env` added to ours, and resolves once it prints
+ * "ready on http://…".
+ */
+async function startScript(script: string, env: Record<string, string> = {}): Promise<{ pid: number; inspectPort: number; baseUrl: string; stop(): Promise<void> }> {
   const inspectPort = await freePort();
-  const child = spawn(process.execPath, [`--inspect=127.0.0.1:${inspectPort}`, path.join(__dirname, "..", script)], { stdio: ["ignore", "pipe", "pipe"] });
+  const loader = script.endsWith(".ts") ? ["--import", "tsx"] : [];
+  const child = spawn(process.execPath, [`--inspect=127.0.0.1:${inspectPort}`, ...loader, path.join(__dirname, "..", script)], {
+    cwd: path.join(__dirname, "..", ".."),
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   child.stderr.pipe(process.stderr);
   const baseUrl = await new Promise<string>((resolve, reject) => {
     let out = "";
@@ -266,5 +276,42 @@ export async function startSocketIo(): Promise<Server> {
     broadcast: (title) => postJson(`${p.baseUrl}/broadcast`, { title, body: "bench body" }),
     live: async () => null,
     stop: p.stop,
+  };
+}
+
+/**
+ * The like-for-like peer: Socket.IO storing every message with Prisma before it emits, on a fresh
+ * database holding `users` bench users (SQLite, or beside `postgresUrl`), as startNext prepares ours.
+ */
+export async function startSocketIoStore(users: number, postgresUrl?: string): Promise<Server> {
+  const t0 = performance.now();
+  const accounts = benchUsers(users);
+  const database = await prepareDatabase(accounts, postgresUrl);
+  console.log(`[bench] socket.io+store: ${users} users inserted (${database.provider}) in ${Math.round(performance.now() - t0)} ms`);
+  const p = await startScript("socketio-store-server.ts", { DATABASE_URL: database.url }).catch(async (e: unknown) => {
+    await database.drop();
+    throw e;
+  });
+  return {
+    kind: "socketio-store",
+    name: "socket.io+store",
+    pids: [p.pid],
+    inspectPorts: [p.inspectPort],
+    instanceOf: () => 0,
+    open(kind, i) {
+      if (kind !== "socketio") throw new Error(`the Socket.IO server speaks Socket.IO, not ${kind}`);
+      return openSocketIo(p.baseUrl, accounts[i]!.id, i);
+    },
+    countUrl: () => {
+      throw new Error("the Socket.IO server has no short-polling endpoint");
+    },
+    headers: () => ({}),
+    send: (i, title) => postJson(`${p.baseUrl}/send`, { to: [accounts[i]!.id], title, body: "bench body" }),
+    broadcast: (title) => postJson(`${p.baseUrl}/broadcast`, { title, body: "bench body" }),
+    live: async () => null,
+    async stop() {
+      await p.stop();
+      await database.drop();
+    },
   };
 }
