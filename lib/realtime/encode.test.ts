@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { NotificationDto, UnreadEvent } from "@/lib/notifications/dto";
-import { eventJson } from "./encode";
+import { eventJson, sharedFrame } from "./encode";
 
 const notification: NotificationDto = {
   id: "n1",
@@ -32,5 +32,31 @@ describe("eventJson", () => {
     shared.title = "changed";
     expect(eventJson({ unreadCount: 2, cursor: "9", notification: shared })).toBe(first.replace('"unreadCount":1', '"unreadCount":2'));
     expect(eventJson({ unreadCount: 2, cursor: "9", notification: { ...shared } })).toContain('"title":"changed"');
+  });
+});
+
+describe("sharedFrame", () => {
+  const sse = (e: UnreadEvent) => `data: ${eventJson(e)}\n\n`;
+
+  it("is the encoder's output as bytes, made once per notification object, format, count and cursor", () => {
+    const shared = { ...notification };
+    const a = sharedFrame({ unreadCount: 3, cursor: "9", notification: shared }, "sse", sse);
+    expect(Buffer.isBuffer(a)).toBe(true);
+    expect(a.toString()).toBe(sse({ unreadCount: 3, cursor: "9", notification: shared }));
+    // Another connection with the same count: the very same bytes.
+    expect(sharedFrame({ unreadCount: 3, cursor: "9", notification: shared }, "sse", sse)).toBe(a);
+    // Another count, cursor or format: its own.
+    const b = sharedFrame({ unreadCount: 4, cursor: "9", notification: shared }, "sse", sse);
+    expect(b.toString()).toContain('"unreadCount":4');
+    expect(sharedFrame({ unreadCount: 3, cursor: "10", notification: shared }, "sse", sse).toString()).toContain('"cursor":"10"');
+    const ws = sharedFrame({ unreadCount: 3, cursor: "9", notification: shared }, "ws", (e) => eventJson(e, "unread"));
+    expect(ws.toString()).toBe(JSON.stringify({ type: "unread", unreadCount: 3, cursor: "9", notification: shared }));
+    // Another object with equal content is another notification as far as the cache knows.
+    expect(sharedFrame({ unreadCount: 3, cursor: "9", notification: { ...shared } }, "sse", sse)).not.toBe(a);
+  });
+
+  it("encodes a count-only event each time, as a string", () => {
+    const e: UnreadEvent = { unreadCount: 2, cursor: "5" };
+    expect(sharedFrame(e, "sse", sse)).toBe(sse(e));
   });
 });

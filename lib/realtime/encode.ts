@@ -21,3 +21,22 @@ export function eventJson(event: UnreadEvent, type?: string): string {
   const head = type === undefined ? "" : `"type":${JSON.stringify(type)},`;
   return `{${head}"unreadCount":${JSON.stringify(event.unreadCount)},"cursor":${JSON.stringify(event.cursor)}${notification}}`;
 }
+
+/**
+ * The bytes a transport writes for an event that carries a notification, made once per notification
+ * object, wire format and (count, cursor): a broadcast hands thousands of connections the same object,
+ * and most of them share a count, so they share one Buffer too, as a bare server's one encoding
+ * (no per-connection string, UTF-8 conversion or garbage). Events without a notification (a count
+ * change) are small and per connection: they are encoded each time.
+ */
+const frames = new WeakMap<NotificationDto, Map<string, Buffer>>();
+
+export function sharedFrame(event: UnreadEvent, format: string, encode: (event: UnreadEvent) => string): Buffer | string {
+  if (!event.notification) return encode(event);
+  let byKey = frames.get(event.notification);
+  if (byKey === undefined) frames.set(event.notification, (byKey = new Map()));
+  const key = `${format} ${event.unreadCount} ${event.cursor}`;
+  let bytes = byKey.get(key);
+  if (bytes === undefined) byKey.set(key, (bytes = Buffer.from(encode(event))));
+  return bytes;
+}

@@ -2,7 +2,7 @@
 // No `server-only` marker: server.ts runs outside Next's bundler.
 import type { UnreadEvent } from "@/lib/notifications/dto";
 import { processSingleton } from "@/lib/server/singleton";
-import { eventJson } from "../encode";
+import { eventJson, sharedFrame } from "../encode";
 import type { Connection, Hub, Sink } from "../hub";
 
 export const SSE_HEADERS: Record<string, string> = {
@@ -24,7 +24,7 @@ export function encodeEvent(event: UnreadEvent): string {
 
 /** Where a stream writes: Node's `ServerResponse` as it is. */
 export type SseOut = {
-  write(chunk: string): unknown;
+  write(chunk: string | Buffer): unknown;
   end(): unknown;
   /** Bytes accepted but not yet sent to the peer. */
   readonly writableLength: number;
@@ -63,11 +63,11 @@ class SseStream implements Sink {
   }
 
   send(event: UnreadEvent): void {
-    this.write(encodeEvent(event));
+    this.write(sharedFrame(event, "sse", encodeEvent));
   }
 
   /** False once the stream is closed (or closes now for its backlog). */
-  write(chunk: string): boolean {
+  write(chunk: string | Buffer): boolean {
     if (this.closed) return false;
     this.out.write(chunk);
     if (this.out.writableLength <= MAX_BACKLOG_BYTES) return true;

@@ -8,7 +8,7 @@ import { AppError } from "@/lib/http/errors";
 import { refuseUpgrade } from "@/lib/http/node-errors";
 import { originAllowed } from "@/lib/http/origin";
 import type { UnreadEvent } from "@/lib/notifications/dto";
-import { eventJson } from "../encode";
+import { eventJson, sharedFrame } from "../encode";
 import type { Connection, Hub } from "../hub";
 import { admitLive, startedHub } from "./admission";
 import { header, liveRequest } from "./request";
@@ -60,7 +60,7 @@ export function createWsEndpoint(opts: Options) {
     const conn: Connection = hub.connect(userId, cursor, "ws", {
       send(event) {
         if (ws.readyState !== WebSocket.OPEN || dropIfSlow()) return;
-        ws.send(encodeFrame(event));
+        ws.send(sharedFrame(event, "ws", encodeFrame), { binary: false });
         dropIfSlow();
       },
       close() {
