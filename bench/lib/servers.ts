@@ -256,27 +256,37 @@ export async function startBare(): Promise<Server> {
   };
 }
 
-export async function startSocketIo(): Promise<Server> {
-  const p = await startScript("socketio-server.mjs");
+/** A Socket.IO peer: clients join the room `keyOf(i)`; `/send` and `/broadcast` as both peers answer them. */
+function socketIoPeer(
+  p: { pid: number; inspectPort: number; baseUrl: string },
+  kind: "socketio" | "socketio-store",
+  keyOf: (i: number) => string,
+  stop: () => Promise<void>,
+): Server {
   return {
-    kind: "socketio",
-    name: "socket.io",
+    kind,
+    name: kind === "socketio" ? "socket.io" : "socket.io+store",
     pids: [p.pid],
     inspectPorts: [p.inspectPort],
     instanceOf: () => 0,
-    open(kind, i) {
-      if (kind !== "socketio") throw new Error(`the Socket.IO server speaks Socket.IO, not ${kind}`);
-      return openSocketIo(p.baseUrl, `u${i}`, i);
+    open(client, i) {
+      if (client !== "socketio") throw new Error(`the Socket.IO server speaks Socket.IO, not ${client}`);
+      return openSocketIo(p.baseUrl, keyOf(i), i);
     },
     countUrl: () => {
       throw new Error("the Socket.IO server has no short-polling endpoint");
     },
     headers: () => ({}),
-    send: (i, title) => postJson(`${p.baseUrl}/send`, { to: [`u${i}`], title, body: "bench body" }),
+    send: (i, title) => postJson(`${p.baseUrl}/send`, { to: [keyOf(i)], title, body: "bench body" }),
     broadcast: (title) => postJson(`${p.baseUrl}/broadcast`, { title, body: "bench body" }),
     live: async () => null,
-    stop: p.stop,
+    stop,
   };
+}
+
+export async function startSocketIo(): Promise<Server> {
+  const p = await startScript("socketio-server.mjs");
+  return socketIoPeer(p, "socketio", (i) => `u${i}`, p.stop);
 }
 
 /**
@@ -292,26 +302,8 @@ export async function startSocketIoStore(users: number, postgresUrl?: string): P
     await database.drop();
     throw e;
   });
-  return {
-    kind: "socketio-store",
-    name: "socket.io+store",
-    pids: [p.pid],
-    inspectPorts: [p.inspectPort],
-    instanceOf: () => 0,
-    open(kind, i) {
-      if (kind !== "socketio") throw new Error(`the Socket.IO server speaks Socket.IO, not ${kind}`);
-      return openSocketIo(p.baseUrl, accounts[i]!.id, i);
-    },
-    countUrl: () => {
-      throw new Error("the Socket.IO server has no short-polling endpoint");
-    },
-    headers: () => ({}),
-    send: (i, title) => postJson(`${p.baseUrl}/send`, { to: [accounts[i]!.id], title, body: "bench body" }),
-    broadcast: (title) => postJson(`${p.baseUrl}/broadcast`, { title, body: "bench body" }),
-    live: async () => null,
-    async stop() {
-      await p.stop();
-      await database.drop();
-    },
-  };
+  return socketIoPeer(p, "socketio-store", (i) => accounts[i]!.id, async () => {
+    await p.stop();
+    await database.drop();
+  });
 }

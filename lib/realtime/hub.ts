@@ -323,9 +323,11 @@ export class Hub {
       (b.audienceRole === null || b.audienceRole === v.role) && b.createdAt >= v.createdAt;
     for (let i = 0; i < userIds.length; i += BROADCAST_CHUNK) {
       // Let the last chunk's writes go out before reading the next: the reads may answer at once (the
-      // driver is synchronous on SQLite), and Node sends an HTTP response's writes (SSE, long-poll) only
-      // once the current tick is done. Without this the first client would wait for the last chunk.
-      if (i > 0) await new Promise<void>((resolve) => setImmediate(resolve));
+      // driver is synchronous on SQLite), and Node sends an HTTP response's writes (SSE, long-poll) from
+      // a nextTick it queued when it corked them. Without this the first client would wait for the last
+      // chunk. A nextTick, not setImmediate: the event loop does not run meanwhile, so the polls that
+      // early chunks answered do not come back in between and delay the later chunks.
+      if (i > 0) await new Promise<void>((resolve) => process.nextTick(resolve));
       // Withdrawn meanwhile: that event has scheduled a flush for everyone.
       if (this.audienceChanges !== changes) return;
       const chunk = userIds.slice(i, i + BROADCAST_CHUNK);
