@@ -6,7 +6,7 @@ import { createPgPool, createPgRunner, createSqliteRunner, type SqlRunner } from
 
 /** On PostgreSQL, one pool for Prisma and for the hot path's statements (`sql`). */
 const pool = (): pg.Pool | undefined =>
-  databaseProvider === "postgresql" ? (g.__notifPool ??= createPgPool(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE })) : undefined;
+  databaseProvider === "postgresql" ? (g.__notifPool ??= createPgPool(env.DATABASE_URL, env.DATABASE_POOL_SIZE)) : undefined;
 
 const createClient = () => createAppClient(env.DATABASE_URL, { poolSize: env.DATABASE_POOL_SIZE }, pool());
 
@@ -46,16 +46,19 @@ function instance() {
 export const db: Db = instance();
 
 /**
- * The hot path's read statements on the driver itself, without Prisma's client and query compiler
- * (decision 012): on SQLite a connection of its own to the same file (WAL: it reads what Prisma
- * committed), on PostgreSQL the pool Prisma uses. Writes and transactions stay on `db`.
+ * The hot path's statements on the driver itself, without Prisma's client and query compiler
+ * (decision 012): its reads and the insert of personal notifications. On SQLite two connections of
+ * its own to the same file, opened on first use (WAL: reads see what Prisma committed); on PostgreSQL
+ * the pool Prisma uses. Every other write, and every transaction, stays on `db`.
  */
 export const sql: SqlRunner = (g.__notifSql ??= databaseProvider === "postgresql" ? createPgRunner(pool()!) : createSqliteRunner(env.DATABASE_URL));
 
-/** Ends the process's connections (tests; the server exits instead). */
+/** Ends the process's connections (tests; the server exits instead). A later import makes new ones. */
 export async function closeDatabase(): Promise<void> {
   await db.$disconnect();
   await sql.close();
   await g.__notifPool?.end();
+  g.__notifDb = undefined;
+  g.__notifSql = undefined;
   g.__notifPool = undefined;
 }

@@ -8,6 +8,7 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type pg from "pg";
+import { pgPoolConfig } from "./sql";
 import { PrismaClient } from "@/generated/prisma/client";
 import { PrismaClient as PgPrismaClient } from "@/generated/prisma-pg/client";
 import { providerOf } from "./provider";
@@ -22,7 +23,7 @@ function sqliteAdapter(url: string) {
 }
 
 function pgAdapter(url: string, opts: ClientOptions, pool?: pg.Pool) {
-  return new PrismaPg(pool ?? { connectionString: url, max: opts.poolSize ?? 10, connectionTimeoutMillis: 5000 });
+  return new PrismaPg(pool ?? pgPoolConfig(url, opts.poolSize));
 }
 
 /** A plain client: every column (tests, seed, benchmarks). */

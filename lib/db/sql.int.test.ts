@@ -6,7 +6,7 @@ import crypto from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Prisma } from "@/generated/prisma/client";
-import { privateDatabase } from "@/test/server-harness";
+import { privateDatabase, testDatabaseProvider } from "@/test/server-harness";
 import { asDate, type RawDate, type RawInt } from "./raw";
 
 type Client = typeof import("./client");
@@ -61,7 +61,7 @@ describe.each(["UTC", "Asia/Shanghai", "America/Los_Angeles"])("the driver runne
     expect(await count(">=", new Date(t - 1))).toBe(3);
   });
 
-  it("answers counts and sequence numbers as numbers, and an IN list of any length", async () => {
+  it("answers counts and sequence numbers as numbers, and binds an IN list", async () => {
     const rows = await client.sql.query<{ seq: RawInt; title: string }>(
       Prisma.sql`SELECT seq, title FROM "Notification" WHERE "userId" IN (${Prisma.join([userId, "nobody", "no-one"])}) ORDER BY seq`,
     );
@@ -81,11 +81,13 @@ describe.each(["UTC", "Asia/Shanghai", "America/Los_Angeles"])("the driver runne
 
 describe("the driver runner's writes", () => {
   type Row = { seq: RawInt; title: string };
-  const insert = (title: string) =>
-    client.sql.write<Row>(
-      Prisma.sql`INSERT INTO "Notification" (id, "userId", kind, title, body, "createdAt") VALUES (${crypto.randomUUID()}, ${userId}, ${"message"}, ${title}, ${"b"}, ${new Date()}) RETURNING seq, title`,
-      { lock: 0x6e6f7469 },
+  const insert = async (title: string, owner = userId) => {
+    const { SEQ_LOCK } = await import("@/lib/notifications/seq-order");
+    return client.sql.write<Row>(
+      Prisma.sql`INSERT INTO "Notification" (id, "userId", kind, title, body, "createdAt") VALUES (${crypto.randomUUID()}, ${owner}, ${"message"}, ${title}, ${"b"}, ${new Date()}) RETURNING seq, title`,
+      { lock: SEQ_LOCK },
     );
+  };
 
   it("returns the inserted rows, which Prisma then reads", async () => {
     const [row] = await insert(`w-${tag}`);
@@ -101,18 +103,21 @@ describe("the driver runner's writes", () => {
     let ticks = 0;
     const ticker = setInterval(() => ticks++, 10);
     let committed = false;
+    let locked!: () => void;
+    const holding = new Promise<void>((r) => (locked = r));
     const held = client.db.$transaction(
       async (tx) => {
         await lockSeqOrder(tx);
         // SQLite: the insert takes the file's write lock, held until the commit below.
         const row = await tx.notification.create({ data: { userId, kind: "message", title: "held", body: "b" }, select: { seq: true } });
+        locked();
         await new Promise((r) => setTimeout(r, 300));
         committed = true;
         return row.seq;
       },
       { timeout: 10_000 },
     );
-    await new Promise((r) => setTimeout(r, 50));
+    await holding;
     const started = performance.now();
     const [mine] = await insert("after the held one");
     const waited = performance.now() - started;
@@ -120,9 +125,22 @@ describe("the driver runner's writes", () => {
     const heldSeq = await held;
     expect(committed).toBe(true);
     // It waited for the lock (it could not have committed first) …
-    expect(waited).toBeGreaterThan(150);
+    expect(waited).toBeGreaterThan(200);
     expect(Number(mine!.seq)).toBeGreaterThan(heldSeq);
     // … while timers kept running: the process was not blocked meanwhile.
     expect(ticks).toBeGreaterThan(10);
+  });
+
+  it("a write that fails (a recipient deleted meanwhile) rolls back, says why, and leaves the connections usable", async () => {
+    const codes = new Set<string>();
+    // More failures than the pool has connections: one not given back would exhaust it.
+    for (let i = 0; i < 15; i++) {
+      const e: unknown = await insert("orphan", "no-such-user").catch((err: unknown) => err);
+      codes.add(String((e as { code?: unknown }).code));
+    }
+    expect([...codes]).toEqual([testDatabaseProvider() === "postgresql" ? "23503" : "SQLITE_CONSTRAINT_FOREIGNKEY"]);
+    expect(await client.db.notification.count({ where: { title: "orphan" } })).toBe(0);
+    const [row] = await insert(`after-failures-${tag}`);
+    expect(row?.title).toBe(`after-failures-${tag}`);
   });
 });

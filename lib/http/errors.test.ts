@@ -82,11 +82,14 @@ describe("toAppError", () => {
     // The hot path's statements run on the drivers themselves (lib/db/sql.ts): their own codes.
     expect(toAppError(Object.assign(new Error("terminating connection due to administrator command"), { code: "57P01" })).status).toBe(503);
     expect(toAppError(Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY" })).status).toBe(503);
+    expect(toAppError(Object.assign(new Error("database is locked"), { code: "SQLITE_BUSY_SNAPSHOT" })).status).toBe(503);
+    // node-postgres unwrapped: a host name that does not resolve (a database container restarting).
+    expect(toAppError(Object.assign(new Error("getaddrinfo ENOTFOUND db"), { code: "ENOTFOUND" })).status).toBe(503);
     // A driver error that is the request's fault, or a bug, is not an outage.
     const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
     expect(toAppError(Object.assign(new Error("syntax error"), { code: "42601" })).status).toBe(500);
     error.mockRestore();
-    expect(warn).toHaveBeenCalledTimes(9);
+    expect(warn).toHaveBeenCalledTimes(11);
     warn.mockRestore();
   });
 

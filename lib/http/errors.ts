@@ -82,13 +82,13 @@ function isPrismaError(err: unknown, code: string): boolean {
 const DATABASE_UNAVAILABLE = ["P1001", "P1002", "P1008", "P1017", "P2024"];
 /** What node-postgres throws, unwrapped by the driver adapter, when the server goes away or cannot be reached. */
 const CONNECTION_LOST = /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error)/;
-const SOCKET_CODES = ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH"];
+const SOCKET_CODES = ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "EHOSTDOWN", "ENOTFOUND", "EAI_AGAIN"];
 /**
  * What the drivers themselves throw from the hot path's statements (lib/db/sql.ts, decision 012):
- * SQLite still locked after its busy timeout; PostgreSQL shutting down, starting, out of connections
- * or the connection broken (SQLSTATE classes 57P and 08, and 53300).
+ * PostgreSQL shutting down, starting, out of connections or the connection broken (SQLSTATE classes
+ * 57P and 08, and 53300); SQLite still locked after its retries (SQLITE_BUSY and its extended codes).
  */
-const DRIVER_DOWN_CODES = ["SQLITE_BUSY", "57P01", "57P02", "57P03", "53300", "08000", "08001", "08003", "08004", "08006"];
+const DRIVER_DOWN_CODES = ["57P01", "57P02", "57P03", "53300", "08000", "08001", "08003", "08004", "08006"];
 
 /** What a driver adapter says (inside a raw query's P2010) when the database went away or cannot be reached. */
 const ADAPTER_DOWN = ["DatabaseNotReachable", "ConnectionClosed", "TooManyConnections", "SocketTimeout", "TlsConnectionError"];
@@ -104,6 +104,9 @@ function adapterErrorKind(err: unknown): string | undefined {
 function databaseDown(err: unknown): string | undefined {
   const code = [...DATABASE_UNAVAILABLE, ...SOCKET_CODES, ...DRIVER_DOWN_CODES].find((c) => isPrismaError(err, c));
   if (code) return code;
+  // Not lib/db/sql.ts's isSqliteBusy: this module is also in the browser bundle (AppError).
+  const sqlite = typeof err === "object" && err !== null && "code" in err ? err.code : undefined;
+  if (typeof sqlite === "string" && sqlite.startsWith("SQLITE_BUSY")) return sqlite;
   const kind = adapterErrorKind(err);
   if (kind && ADAPTER_DOWN.includes(kind)) return `P2010 ${kind}`;
   if (err instanceof Error && CONNECTION_LOST.test(err.message)) return err.message;

@@ -2,9 +2,9 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { Prisma } from "@/generated/prisma/client";
 import { sql } from "@/lib/db/client";
-import { asDate, asNullableDate, type RawDate, type RawInt } from "@/lib/db/raw";
 import { hub } from "@/lib/realtime";
 import { toDto, type NotificationDto, type NotificationKind } from "./dto";
+import { fromRawRow, type RawRow } from "./queries";
 import { SEQ_LOCK } from "./seq-order";
 
 export type NotifyInput = {
@@ -15,8 +15,6 @@ export type NotifyInput = {
   link?: string | null;
   announcementId?: string;
 };
-
-type Inserted = { seq: RawInt; id: string; kind: string; title: string; body: string; link: string | null; createdAt: RawDate; readAt: RawDate | null };
 
 /**
  * The one entry point every producer of personal notifications uses (admin messages, backends):
@@ -31,7 +29,7 @@ export async function notify(input: NotifyInput): Promise<NotificationDto[]> {
     (userId) =>
       Prisma.sql`(${randomUUID()}, ${userId}, ${input.kind}, ${input.title}, ${input.body}, ${input.link ?? null}, ${at}, ${input.announcementId ?? null})`,
   );
-  const rows = await sql.write<Inserted>(
+  const rows = await sql.write<RawRow>(
     Prisma.sql`
       INSERT INTO "Notification" (id, "userId", kind, title, body, link, "createdAt", "announcementId")
       VALUES ${Prisma.join(values)}
@@ -40,7 +38,7 @@ export async function notify(input: NotifyInput): Promise<NotificationDto[]> {
   );
   hub.publish(input.userIds);
   return rows
-    .map((r) => ({ ...r, seq: Number(r.seq), createdAt: asDate(r.createdAt), readAt: asNullableDate(r.readAt) }))
+    .map(fromRawRow)
     .sort((a, b) => a.seq - b.seq)
     .map(toDto);
 }

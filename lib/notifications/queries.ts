@@ -82,11 +82,19 @@ export async function countUnread(userId: string): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-type RawRow = Omit<NotificationRow, "seq" | "createdAt" | "readAt"> & {
+/** A notification row as a hand-written statement returns it (the columns of `notificationSelect`). */
+export type RawRow = Omit<NotificationRow, "seq" | "createdAt" | "readAt"> & {
   seq: RawInt;
   createdAt: RawDate;
   readAt: RawDate | null;
 };
+
+export const fromRawRow = (r: RawRow): NotificationRow => ({
+  ...r,
+  seq: Number(r.seq),
+  createdAt: asDate(r.createdAt),
+  readAt: asNullableDate(r.readAt),
+});
 
 /**
  * The user's notifications created after `seq`, oldest first: the replay of a live cursor, read on
@@ -113,12 +121,7 @@ export async function rowsAfter(userId: string, seq: number, limit: number): Pro
     ORDER BY seq LIMIT ${limit}`
       : own,
   );
-  return rows.map((r) => ({
-    ...r,
-    seq: Number(r.seq),
-    createdAt: asDate(r.createdAt),
-    readAt: asNullableDate(r.readAt),
-  }));
+  return rows.map(fromRawRow);
 }
 
 /** The newest `seq` the user can see (0 when none): two index seeks in one statement. */

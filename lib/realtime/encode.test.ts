@@ -55,8 +55,12 @@ describe("sharedFrame", () => {
     expect(sharedFrame({ unreadCount: 3, cursor: "9", notification: { ...shared } }, "sse", sse)).not.toBe(a);
   });
 
-  it("encodes a count-only event each time, as a string", () => {
+  it("hands a count-only event to the encoder as it is, and keeps nothing of it", () => {
     const e: UnreadEvent = { unreadCount: 2, cursor: "5" };
-    expect(sharedFrame(e, "sse", sse)).toBe(sse(e));
+    let calls = 0;
+    const counted = (x: UnreadEvent) => (calls++, sse(x));
+    expect(sharedFrame(e, "sse", counted)).toBe(sse(e));
+    expect(sharedFrame(e, "sse", counted)).toBe(sse(e));
+    expect(calls).toBe(2);
   });
 });

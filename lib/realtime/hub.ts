@@ -468,14 +468,17 @@ export class Hub {
       c.sink.send(event);
       this.observer?.delivered(c.transport, c.initial ? null : sinceMs);
     };
+    // One object per row for all of this user's connections (tabs, devices): encoded once (encode.ts).
+    const dtos = rows.map(toDto);
     for (const c of list) {
       if (c.closed) continue;
       if (c.lastSeq === null) c.lastSeq = latest;
       let sent = false;
-      for (const row of rows) {
-        if (row.seq <= c.lastSeq) continue;
-        c.lastSeq = row.seq;
-        deliver(c, { unreadCount: count, cursor: c.cursor, notification: toDto(row) });
+      for (let r = 0; r < rows.length; r++) {
+        const seq = rows[r]!.seq;
+        if (seq <= c.lastSeq) continue;
+        c.lastSeq = seq;
+        deliver(c, { unreadCount: count, cursor: c.cursor, notification: dtos[r] });
         sent = true;
       }
       // Still replaying: the state follows the last batch.
