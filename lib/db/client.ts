@@ -4,6 +4,9 @@ import type pg from "pg";
 import { createAppClient } from "./create";
 import { createPgPool, createPgRunner, createSqliteRunner, type SqlRunner } from "./sql";
 
+type DbGlobal = { __notifDb?: Db; __notifSql?: SqlRunner; __notifPool?: pg.Pool };
+const g = globalThis as typeof globalThis & DbGlobal;
+
 /** On PostgreSQL, one pool for Prisma and for the hot path's statements (`sql`). */
 const pool = (): pg.Pool | undefined =>
   databaseProvider === "postgresql" ? (g.__notifPool ??= createPgPool(env.DATABASE_URL, env.DATABASE_POOL_SIZE)) : undefined;
@@ -28,8 +31,6 @@ async function enableWal(client: ReturnType<typeof createClient>): Promise<void>
   }
 }
 
-type DbGlobal = { __notifDb?: Db; __notifSql?: SqlRunner; __notifPool?: pg.Pool };
-const g = globalThis as typeof globalThis & DbGlobal;
 
 /** One client per process, shared by server.ts and every route bundle. */
 function instance() {

@@ -8,10 +8,10 @@
 import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type pg from "pg";
-import { pgPoolConfig } from "./sql";
 import { PrismaClient } from "@/generated/prisma/client";
 import { PrismaClient as PgPrismaClient } from "@/generated/prisma-pg/client";
 import { providerOf } from "./provider";
+import { pgPoolConfig } from "./sql";
 
 export type ClientOptions = {
   /** PostgreSQL pool size (default 10). */

@@ -11,6 +11,7 @@ import { performance } from "node:perf_hooks";
 import Database from "better-sqlite3";
 import pg from "pg";
 import type { Prisma } from "@/generated/prisma/client";
+import { isSqliteBusy } from "./raw";
 
 /** Reads outside any transaction, and single-statement writes; every other write stays on Prisma. */
 export interface SqlRunner {
@@ -63,10 +64,6 @@ function preparer(db: Database.Database) {
     return stmt;
   };
 }
-
-/** SQLITE_BUSY and its extended codes (…_SNAPSHOT, …_RECOVERY, …_TIMEOUT): another connection holds the lock. */
-export const isSqliteBusy = (e: unknown) =>
-  typeof e === "object" && e !== null && "code" in e && typeof e.code === "string" && e.code.startsWith("SQLITE_BUSY");
 
 /**
  * Two connections of our own beside Prisma's, opened on first use. Neither ever blocks: busy timeout

@@ -1,5 +1,6 @@
 // The one error type and the one mapper from anything thrown to the contract's error shape.
 import { ZodError } from "zod";
+import { isSqliteBusy } from "@/lib/db/raw";
 
 export type ErrorCode =
   | "invalid_json"
@@ -86,9 +87,14 @@ const SOCKET_CODES = ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOST
 /**
  * What the drivers themselves throw from the hot path's statements (lib/db/sql.ts, decision 012):
  * PostgreSQL shutting down, starting, out of connections or the connection broken (SQLSTATE classes
- * 57P and 08, and 53300); SQLite still locked after its retries (SQLITE_BUSY and its extended codes).
+ * 57P and 08, and 53300). SQLite still locked after its retries is `isSqliteBusy`.
  */
 const DRIVER_DOWN_CODES = ["57P01", "57P02", "57P03", "53300", "08000", "08001", "08003", "08004", "08006"];
+const DOWN_CODES = [...DATABASE_UNAVAILABLE, ...SOCKET_CODES, ...DRIVER_DOWN_CODES];
+/** A unique key taken, from Prisma (P2002) or the drivers' own writes: SQLite's codes, PostgreSQL's SQLSTATE. */
+const CONFLICT_CODES = ["P2002", "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY", "23505"];
+/** A row it refers to went away meanwhile (an announcement withdrawn while being marked read, a recipient deleted). */
+const GONE_CODES = ["P2003", "SQLITE_CONSTRAINT_FOREIGNKEY", "23503"];
 
 /** What a driver adapter says (inside a raw query's P2010) when the database went away or cannot be reached. */
 const ADAPTER_DOWN = ["DatabaseNotReachable", "ConnectionClosed", "TooManyConnections", "SocketTimeout", "TlsConnectionError"];
@@ -102,11 +108,9 @@ function adapterErrorKind(err: unknown): string | undefined {
 }
 
 function databaseDown(err: unknown): string | undefined {
-  const code = [...DATABASE_UNAVAILABLE, ...SOCKET_CODES, ...DRIVER_DOWN_CODES].find((c) => isPrismaError(err, c));
+  const code = DOWN_CODES.find((c) => isPrismaError(err, c));
   if (code) return code;
-  // Not lib/db/sql.ts's isSqliteBusy: this module is also in the browser bundle (AppError).
-  const sqlite = typeof err === "object" && err !== null && "code" in err ? err.code : undefined;
-  if (typeof sqlite === "string" && sqlite.startsWith("SQLITE_BUSY")) return sqlite;
+  if (isSqliteBusy(err)) return (err as { code: string }).code;
   const kind = adapterErrorKind(err);
   if (kind && ADAPTER_DOWN.includes(kind)) return `P2010 ${kind}`;
   if (err instanceof Error && CONNECTION_LOST.test(err.message)) return err.message;
@@ -123,10 +127,8 @@ export function toAppError(err: unknown): AppError {
   }
   if (err instanceof ZodError) return new AppError("validation_failed", undefined, { fields: fieldsFromZod(err) });
   if (isPrismaError(err, "P2025")) return new AppError("not_found");
-  // The same from Prisma, then from the drivers' own writes (lib/db/sql.ts): SQLite's, PostgreSQL's SQLSTATE.
-  if (["P2002", "SQLITE_CONSTRAINT_UNIQUE", "SQLITE_CONSTRAINT_PRIMARYKEY", "23505"].some((c) => isPrismaError(err, c))) return new AppError("conflict");
-  // A row it refers to went away meanwhile (e.g. an announcement withdrawn while being marked read, a recipient deleted).
-  if (["P2003", "SQLITE_CONSTRAINT_FOREIGNKEY", "23503"].some((c) => isPrismaError(err, c))) return new AppError("not_found");
+  if (CONFLICT_CODES.some((c) => isPrismaError(err, c))) return new AppError("conflict");
+  if (GONE_CODES.some((c) => isPrismaError(err, c))) return new AppError("not_found");
   console.error("[error]", err);
   return new AppError("internal");
 }
